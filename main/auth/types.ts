@@ -1,0 +1,76 @@
+/**
+ * The shapes the sign-in machinery hands to the rest of main. Plain Node: no `electron` here.
+ * Tokens live only in main; nothing in this file is ever sent over IPC as is.
+ */
+
+/** Which provider and how to talk to it. Produced by main/config.ts, validated there. */
+export interface ProviderSettings {
+  /** e.g. https://tenant.eu.auth0.com/ or http://127.0.0.1:4400 (the local provider). */
+  issuer: string;
+  clientId: string;
+  /** Auth0 API audience (the Management API: https://TENANT/api/v2/). Sent as the `audience` parameter. */
+  audience?: string;
+  scopes: string[];
+  /** Where the Auth0-compatible users API lives, or 'none' for providers without one. */
+  usersApi: { kind: 'auth0'; baseUrl: string } | { kind: 'none' };
+}
+
+export interface TokenSet {
+  accessToken: string;
+  /** Absent when the provider issued none (no offline_access). */
+  refreshToken?: string;
+  idToken?: string;
+  /** Epoch ms at which the provider says the access token expires. */
+  expiresAt: number;
+  scope?: string;
+  tokenType: string;
+}
+
+/** Standard claims from userinfo (or the ID token), as the provider sent them. */
+export interface UserInfoClaims {
+  sub: string;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  email?: string;
+  email_verified?: boolean;
+  picture?: string;
+  [claim: string]: unknown;
+}
+
+export interface SignInResult {
+  tokens: TokenSet;
+  /** The ID token's `sub`; every later userinfo call must return the same subject. */
+  subject: string;
+  /** Userinfo claims fetched right after the code exchange (with the expected subject). */
+  claims: UserInfoClaims;
+}
+
+export interface SignInOptions {
+  /** Opens the URL in the system browser (Electron's shell.openExternal in the app). */
+  openExternal: (url: string) => Promise<void>;
+  /** Aborting cancels the attempt: the loopback receiver closes and the promise rejects LOGIN_CANCELLED. */
+  signal?: AbortSignal;
+  /** How long to wait for the browser to come back; rejects LOGIN_TIMEOUT after it. */
+  timeoutMs?: number;
+  /** Called once the authorization URL exists (the UI offers "open again" and "copy the link"). */
+  onAuthorizationUrl?: (url: string) => void;
+}
+
+/**
+ * The provider operations the session layer needs. Errors are LatchkeyError with codes:
+ * NETWORK (unreachable, timeout, 5xx), PROVIDER_ERROR, SESSION_EXPIRED (refresh refused:
+ * invalid_grant), ACCESS_TOKEN_REJECTED (userinfo 401), LOGIN_* for the browser leg.
+ */
+export interface AuthClient {
+  readonly settings: ProviderSettings;
+  /** Fetches (once per run) the discovery document; later calls reuse it. Safe to call early. */
+  discover(): Promise<void>;
+  signIn(options: SignInOptions): Promise<SignInResult>;
+  refresh(refreshToken: string): Promise<TokenSet>;
+  userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims>;
+  /** RFC 7009. NOT_SUPPORTED when the provider has no revocation endpoint. */
+  revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void>;
+  /** The URL that ends the provider's browser session (RP-initiated logout, or Auth0's /v2/logout). */
+  endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string>;
+}

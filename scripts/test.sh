@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm test`: everything CI runs, in the order that fails fastest.
+# Integration and end-to-end tests run inside a private headless keyring (scripts/with-keyring.sh)
+# and drive Debian Chromium; the developer's own keychain and browser profile are never touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step lint
+npx eslint . --max-warnings 0
+npx prettier --check . --log-level warn
+
+step typecheck
+npx tsc -p tsconfig.node.json
+npx tsc -p tsconfig.web.json
+
+step build
+npm run --silent build
+
+step "unit and integration tests (private keyring)"
+scripts/with-keyring.sh npx vitest run
+
+if [ -f playwright.config.ts ]; then
+  step "end-to-end tests (private keyring, Chromium; Electron where its binary exists)"
+  scripts/with-keyring.sh npx playwright test
+fi
