@@ -1,0 +1,51 @@
+/**
+ * `npm run idp`: the local provider on a fixed port so the README and the app's demo default can
+ * name it. Prints the issuer on a line of its own (scripts read it from there).
+ */
+import { parseArgs } from 'node:util';
+import { startIdp } from './index.js';
+
+const DEFAULT_PORT = 4400;
+
+function usage(message: string): never {
+  console.error(`idp: ${message}\nusage: tsx idp/cli.ts [--port N] [--host ADDRESS] [--metadata-file PATH]`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: { port?: string; host?: string; 'metadata-file'?: string };
+  try {
+    ({ values } = parseArgs({
+      options: { port: { type: 'string' }, host: { type: 'string' }, 'metadata-file': { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    usage(`--port must be 0-65535, got ${values.port}`);
+
+  const idp = await startIdp({ port, host: values.host, metadataFile: values['metadata-file'] });
+  console.log(idp.issuer);
+  console.error(`idp: client_id ${idp.clientId}, users API audience ${idp.audience}`);
+  console.error(
+    `idp: metadata ${values['metadata-file'] ? `in ${values['metadata-file']}` : 'in memory (lost on exit)'}`,
+  );
+  for (const account of idp.accounts)
+    console.error(`idp: demo account ${account.login} / ${account.password} (${account.sub})`);
+
+  const stop = () => {
+    idp.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exit(1);
+});

@@ -1,0 +1,191 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Provider } from 'oidc-provider';
+import type { InteractionDetails } from 'oidc-provider';
+import { authenticate, type AccountRecord } from './accounts.js';
+import { BodyTooLargeError, readBody, sendHtml } from './http-util.js';
+import { errorPage, loginPage } from './pages.js';
+
+export interface InteractionDeps {
+  provider: Provider;
+  accounts: readonly AccountRecord[];
+  /** Scopes the provider knows; anything else in a request is not written into a grant. */
+  knownScopes: ReadonlySet<string>;
+  clientName: string;
+}
+
+const FORM_LIMIT = 16 * 1024;
+
+function paths(uid: string): { login: string; abort: string } {
+  const base = `/interaction/${encodeURIComponent(uid)}`;
+  return { login: `${base}/login`, abort: `${base}/abort` };
+}
+
+function renderLogin(
+  res: ServerResponse,
+  deps: InteractionDeps,
+  uid: string,
+  status: number,
+  login?: string,
+  error?: string,
+): void {
+  const { login: action, abort } = paths(uid);
+  sendHtml(
+    res,
+    status,
+    loginPage({
+      action,
+      abortAction: abort,
+      clientName: deps.clientName,
+      login,
+      error,
+      demoLogins: deps.accounts.map(({ login: name, password }) => ({ login: name, password })),
+    }),
+  );
+}
+
+/**
+ * Consent is given on the person's behalf for everything the request asked for: the only client is
+ * the first-party desktop app, and a consent page would only add a click and two round-trips to every
+ * sign-in. Reuses the session's grant when it belongs to the same person, so scopes accumulate.
+ */
+async function grantRequested(
+  deps: InteractionDeps,
+  details: InteractionDetails,
+  accountId: string,
+): Promise<string> {
+  const { Grant } = deps.provider;
+  const clientId = String(details.params.client_id);
+  const existing = details.grantId ? await Grant.find(details.grantId) : undefined;
+  const grant = existing && existing.accountId === accountId ? existing : new Grant({ accountId, clientId });
+
+  const requested = typeof details.params.scope === 'string' ? details.params.scope.split(' ') : [];
+  const scope = requested.filter((name) => deps.knownScopes.has(name)).join(' ');
+  if (scope) grant.addOIDCScope(scope);
+
+  const missingClaims = details.prompt.details.missingOIDCClaims;
+  if (Array.isArray(missingClaims)) grant.addOIDCClaims(missingClaims.map(String));
+  const missingResourceScopes = details.prompt.details.missingResourceScopes;
+  if (missingResourceScopes && typeof missingResourceScopes === 'object') {
+    for (const [indicator, scopes] of Object.entries(missingResourceScopes as Record<string, unknown>)) {
+      if (Array.isArray(scopes)) grant.addResourceScope(indicator, scopes.join(' '));
+    }
+  }
+  return grant.save();
+}
+
+async function details(
+  deps: InteractionDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+): Promise<InteractionDetails | undefined> {
+  let found: InteractionDetails;
+  try {
+    found = await deps.provider.interactionDetails(req, res);
+  } catch {
+    // No interaction cookie, or the interaction expired: the only way forward is a new sign-in.
+    sendHtml(
+      res,
+      400,
+      errorPage({
+        error: 'This sign-in page has expired',
+        error_description: 'Return to the app and start signing in again.',
+      }),
+    );
+    return undefined;
+  }
+  if (found.uid !== uid) {
+    sendHtml(
+      res,
+      400,
+      errorPage({
+        error: 'This sign-in page does not match your browser session',
+        error_description: 'Return to the app and start signing in again.',
+      }),
+    );
+    return undefined;
+  }
+  return found;
+}
+
+/** GET /interaction/:uid */
+export async function showInteraction(
+  deps: InteractionDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+): Promise<void> {
+  const found = await details(deps, req, res, uid);
+  if (!found) return;
+  switch (found.prompt.name) {
+    case 'login': {
+      const hint = typeof found.params.login_hint === 'string' ? found.params.login_hint : undefined;
+      renderLogin(res, deps, uid, 200, hint);
+      return;
+    }
+    case 'consent': {
+      const accountId = found.session?.accountId;
+      if (!accountId) throw new Error('idp: consent prompt without a signed-in session');
+      const grantId = await grantRequested(deps, found, accountId);
+      await deps.provider.interactionFinished(
+        req,
+        res,
+        { consent: { grantId } },
+        { mergeWithLastSubmission: true },
+      );
+      return;
+    }
+    default:
+      sendHtml(res, 400, errorPage({ error: `Unsupported prompt: ${found.prompt.name}` }));
+  }
+}
+
+/** POST /interaction/:uid/login */
+export async function submitLogin(
+  deps: InteractionDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+): Promise<void> {
+  const found = await details(deps, req, res, uid);
+  if (!found) return;
+  let form: URLSearchParams;
+  try {
+    form = new URLSearchParams(await readBody(req, FORM_LIMIT));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return sendHtml(res, 413, errorPage({ error: 'Form too large' }));
+    throw error;
+  }
+  const login = form.get('login') ?? '';
+  const password = form.get('password') ?? '';
+  const account = authenticate(deps.accounts, login, password);
+  if (!account) {
+    renderLogin(res, deps, uid, 401, login, 'Wrong login or password.');
+    return;
+  }
+  // Login and consent in one result: one form post, then straight back to the app.
+  const grantId = await grantRequested(deps, found, account.sub);
+  await deps.provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: account.sub, amr: ['pwd'], remember: true }, consent: { grantId } },
+    { mergeWithLastSubmission: false },
+  );
+}
+
+/** POST /interaction/:uid/abort: the person pressed Cancel; the app receives access_denied. */
+export async function abortInteraction(
+  deps: InteractionDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+): Promise<void> {
+  const found = await details(deps, req, res, uid);
+  if (!found) return;
+  await deps.provider.interactionFinished(
+    req,
+    res,
+    { error: 'access_denied', error_description: 'End-User aborted interaction' },
+    { mergeWithLastSubmission: false },
+  );
+}
