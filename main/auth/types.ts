@@ -55,6 +55,11 @@ export interface SignInOptions {
   timeoutMs?: number;
   /** Called once the authorization URL exists (the UI offers "open again" and "copy the link"). */
   onAuthorizationUrl?: (url: string) => void;
+  /**
+   * Called when `openExternal` rejects. The attempt keeps waiting: the person can still open the
+   * link from the app ("Open the page again", "copy the link") until the timeout or a cancel.
+   */
+  onOpenExternalError?: (error: unknown) => void;
 }
 
 /**

@@ -1,0 +1,261 @@
+import * as oidc from 'openid-client';
+import { LatchkeyError } from '../errors';
+import { auth0LogoutUrl, looksLikeAuth0 } from './end-session';
+import { toAuthError } from './errors';
+import { issuerTransport } from './issuer';
+import { startLoopbackReceiver } from './loopback-receiver';
+import { toTokenSet } from './token-set';
+import type {
+  AuthClient,
+  ProviderSettings,
+  SignInOptions,
+  SignInResult,
+  TokenSet,
+  UserInfoClaims,
+} from './types';
+
+export interface AuthClientDeps {
+  /** Clock for token expiry (epoch ms). */
+  now?: () => number;
+  /** Replaces fetch for every provider request (openid-client's customFetch). Tests use it to inject faults. */
+  fetch?: typeof fetch;
+  /** Port of the loopback receiver; 0 (default) = an ephemeral port picked by the OS (RFC 8252 §7.3). */
+  loopbackPort?: number;
+  /** Timeout of each HTTP request to the provider. */
+  httpTimeoutMs?: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
+/** Long enough for a password manager, a second factor or a slow consent screen. */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
+
+function cancelled(): LatchkeyError {
+  return new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.');
+}
+
+/** Settles with `work`, or rejects LOGIN_CANCELLED as soon as `signal` aborts (the work is then ignored). */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) throw cancelled();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+interface AttemptSecrets {
+  codeVerifier: string;
+  state: string;
+  nonce: string;
+}
+
+export function createAuthClient(settings: ProviderSettings, deps: AuthClientDeps = {}): AuthClient {
+  const now = deps.now ?? Date.now;
+  const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
+  let configuration: Promise<oidc.Configuration> | undefined;
+
+  async function loadConfiguration(): Promise<oidc.Configuration> {
+    if (!settings.clientId.trim()) throw new LatchkeyError('CONFIG_INVALID', 'The client id is empty.');
+    const { url, allowInsecureRequests } = issuerTransport(settings.issuer);
+    const options: oidc.DiscoveryRequestOptions = {
+      execute: allowInsecureRequests ? [oidc.allowInsecureRequests] : [],
+      // openid-client counts in seconds; applies to discovery and every later request of this configuration.
+      timeout: httpTimeoutMs / 1000,
+    };
+    const injected = deps.fetch;
+    if (injected) options[oidc.customFetch] = (input, init) => injected(input, init as RequestInit);
+    try {
+      // A public native client (RFC 8252 §8.4): no client secret exists, so no client authentication.
+      // discovery() checks that the document names exactly this issuer (OIDC Discovery §4.3).
+      return await oidc.discovery(url, settings.clientId, undefined, oidc.None(), options);
+    } catch (error) {
+      throw toAuthError(error, 'discovery');
+    }
+  }
+
+  /** One discovery per run, shared by concurrent callers; a failure is not cached, so the next call retries. */
+  function discoverConfiguration(): Promise<oidc.Configuration> {
+    if (!configuration) {
+      const pending = loadConfiguration();
+      configuration = pending;
+      pending.catch(() => {
+        if (configuration === pending) configuration = undefined;
+      });
+    }
+    return configuration;
+  }
+
+  async function completeSignIn(
+    config: oidc.Configuration,
+    callbackUrl: URL,
+    secrets: AttemptSecrets,
+  ): Promise<SignInResult> {
+    const params = callbackUrl.searchParams;
+    if (!params.has('error') && !params.get('code')) {
+      throw new LatchkeyError(
+        'LOGIN_REJECTED',
+        'The browser came back without an authorization code. Please try again.',
+      );
+    }
+    const requestedAt = now();
+    let response: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
+    try {
+      // Every check on (RFC 9700 §2.1): PKCE (RFC 7636 §4.5), state (RFC 6749 §10.12), the `iss`
+      // response parameter when the provider sends or advertises it (RFC 9207 §2.4), the ID token's
+      // nonce, iss, aud, exp and iat (OIDC Core §3.1.3.7). An error response is raised here too,
+      // after the state and iss checks, and makes no token request.
+      response = await oidc.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: secrets.codeVerifier,
+        expectedState: secrets.state,
+        expectedNonce: secrets.nonce,
+        idTokenExpected: true,
+      });
+    } catch (error) {
+      throw toAuthError(error, 'codeExchange');
+    }
+    const subject = response.claims()?.sub;
+    if (!subject) throw new LatchkeyError('PROVIDER_ERROR', 'The provider sent no ID token subject.');
+    const tokens = toTokenSet(response, requestedAt);
+    const claims = await fetchClaims(config, tokens.accessToken, subject);
+    return { tokens, subject, claims };
+  }
+
+  async function fetchClaims(
+    config: oidc.Configuration,
+    accessToken: string,
+    expectedSubject: string,
+  ): Promise<UserInfoClaims> {
+    try {
+      // OIDC Core §5.3.2: the userinfo `sub` must equal the ID token's; openid-client enforces it.
+      return (await oidc.fetchUserInfo(config, accessToken, expectedSubject)) as UserInfoClaims;
+    } catch (error) {
+      throw toAuthError(error, 'userinfo');
+    }
+  }
+
+  async function signIn(options: SignInOptions): Promise<SignInResult> {
+    const { signal } = options;
+    const config = await untilAborted(discoverConfiguration(), signal);
+
+    // Fresh secrets per attempt: RFC 7636 §4.1 (verifier), RFC 6749 §10.12 (state), OIDC Core §3.1.2.1 (nonce).
+    const secrets: AttemptSecrets = {
+      codeVerifier: oidc.randomPKCECodeVerifier(),
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+    };
+    const codeChallenge = await oidc.calculatePKCECodeChallenge(secrets.codeVerifier);
+
+    const receiver = await startLoopbackReceiver({
+      expectedState: secrets.state,
+      port: deps.loopbackPort ?? 0,
+      timeoutMs: options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
+      signal,
+    });
+    try {
+      const parameters: Record<string, string> = {
+        redirect_uri: receiver.redirectUri,
+        scope: settings.scopes.join(' '),
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+        state: secrets.state,
+        nonce: secrets.nonce,
+      };
+      // Auth0 issues an access token for its Management API only when asked with `audience`.
+      if (settings.audience) parameters.audience = settings.audience;
+      const authorizationUrl = oidc.buildAuthorizationUrl(config, parameters).href;
+      options.onAuthorizationUrl?.(authorizationUrl);
+
+      // The system browser, never an embedded view (RFC 8252 §8.12). Not awaited before listening:
+      // the browser may come back before openExternal resolves. A failure does not end the attempt;
+      // the app still offers the link (onAuthorizationUrl).
+      Promise.resolve()
+        .then(() => options.openExternal(authorizationUrl))
+        .catch((error: unknown) => options.onOpenExternalError?.(error));
+
+      const callbackUrl = await receiver.callback;
+      let result: SignInResult;
+      try {
+        result = await untilAborted(completeSignIn(config, callbackUrl, secrets), signal);
+      } catch (error) {
+        const failure = toAuthError(error, 'codeExchange');
+        await receiver.finish({ ok: false, message: failure.message });
+        throw failure;
+      }
+      await receiver.finish({ ok: true });
+      return result;
+    } catch (error) {
+      throw toAuthError(error, 'authorization');
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  return {
+    settings,
+
+    async discover() {
+      await discoverConfiguration();
+    },
+
+    signIn,
+
+    async refresh(refreshToken: string): Promise<TokenSet> {
+      const config = await discoverConfiguration();
+      const requestedAt = now();
+      try {
+        // RFC 6749 §6. With rotation (RFC 9700 §4.14.2) the response carries a new refresh token and the
+        // old one dies; without, toTokenSet keeps the one just used.
+        const response = await oidc.refreshTokenGrant(config, refreshToken);
+        return toTokenSet(response, requestedAt, refreshToken);
+      } catch (error) {
+        throw toAuthError(error, 'refresh');
+      }
+    },
+
+    async userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims> {
+      return fetchClaims(await discoverConfiguration(), accessToken, expectedSubject);
+    },
+
+    async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
+      const config = await discoverConfiguration();
+      if (!config.serverMetadata().revocation_endpoint) {
+        throw new LatchkeyError('NOT_SUPPORTED', 'The provider does not offer token revocation (RFC 7009).');
+      }
+      try {
+        await oidc.tokenRevocation(config, token, { token_type_hint: hint });
+      } catch (error) {
+        throw toAuthError(error, 'revoke');
+      }
+    },
+
+    async endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string> {
+      const config = await discoverConfiguration();
+      const metadata = config.serverMetadata();
+      if (metadata.end_session_endpoint) {
+        // OIDC RP-Initiated Logout 1.0 §2: client_id is added by openid-client.
+        const parameters: Record<string, string> = {};
+        if (options.idTokenHint) parameters.id_token_hint = options.idTokenHint;
+        if (options.postLogoutRedirectUri)
+          parameters.post_logout_redirect_uri = options.postLogoutRedirectUri;
+        try {
+          return oidc.buildEndSessionUrl(config, parameters).href;
+        } catch (error) {
+          throw toAuthError(error, 'discovery');
+        }
+      }
+      if (looksLikeAuth0(metadata)) {
+        return auth0LogoutUrl(metadata.issuer, settings.clientId, options.postLogoutRedirectUri);
+      }
+      throw new LatchkeyError(
+        'NOT_SUPPORTED',
+        'The provider does not offer a way to end its browser session.',
+      );
+    },
+  };
+}

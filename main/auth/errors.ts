@@ -1,0 +1,303 @@
+import {
+  AuthorizationResponseError,
+  ClientError,
+  ResponseBodyError,
+  WWWAuthenticateChallengeError,
+} from 'openid-client';
+import type { ErrorCode } from '../../common/errors';
+import { LatchkeyError } from '../errors';
+
+/** Which call failed: the same provider answer means different things to different calls. */
+export type AuthOperation =
+  'discovery' | 'authorization' | 'codeExchange' | 'refresh' | 'userinfo' | 'revoke';
+
+const WHAT: Record<AuthOperation, string> = {
+  discovery: 'reading the provider configuration',
+  authorization: 'signing in',
+  codeExchange: 'completing the sign-in',
+  refresh: 'renewing the session',
+  userinfo: 'reading the profile',
+  revoke: 'revoking the session',
+};
+
+/** Provider-supplied text is shown to the person: keep it short and printable, never markup. */
+export function sanitizeProviderText(value: unknown, limit = 200): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const cleaned = value
+    .replace(/[^\P{C}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!cleaned) return undefined;
+  return cleaned.length > limit ? `${cleaned.slice(0, limit - 1)}…` : cleaned;
+}
+
+/**
+ * The cause kept on a LatchkeyError is for the log. openid-client's errors carry the raw callback
+ * parameters (with the authorization code), response bodies and claims in their own `cause`; keep
+ * only the facts (class, code, status, OAuth error) so that no code or token reaches a log file.
+ */
+export function safeCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(`non-Error thrown: ${typeof error}`);
+  const record = error as Error & { code?: unknown; status?: unknown; error?: unknown };
+  const facts = [
+    typeof record.code === 'string' ? `code=${record.code}` : undefined,
+    typeof record.status === 'number' ? `status=${record.status}` : undefined,
+    typeof record.error === 'string' ? `error=${record.error}` : undefined,
+  ].filter(Boolean);
+  const safe = new Error(`${error.name}: ${error.message}${facts.length ? ` (${facts.join(', ')})` : ''}`);
+  // Node's fetch error hides its reason (ECONNREFUSED, ETIMEDOUT...) in `cause`; it holds no secret.
+  const systemCode = (error.cause as { code?: unknown } | undefined)?.code;
+  if (typeof systemCode === 'string') safe.message += ` [${systemCode}]`;
+  safe.stack = `${safe.name}: ${safe.message}\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;
+  return safe;
+}
+
+function coded(code: ErrorCode, message: string, error: unknown): LatchkeyError {
+  return new LatchkeyError(code, message, { cause: safeCause(error) });
+}
+
+function networkMessage(operation: AuthOperation, detail: string): string {
+  return `Could not reach the sign-in provider while ${WHAT[operation]}: ${detail}. You stay signed in; Latchkey will try again.`;
+}
+
+/** A status the provider answered with, wherever openid-client kept it. */
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof ResponseBodyError || error instanceof WWWAuthenticateChallengeError)
+    return error.status;
+  if (error instanceof Error && error.cause instanceof Response) return error.cause.status;
+  return undefined;
+}
+
+function byStatus(status: number, operation: AuthOperation, error: unknown): LatchkeyError | undefined {
+  if (status >= 500)
+    return coded('NETWORK', networkMessage(operation, `the provider answered HTTP ${status}`), error);
+  if (status === 429) {
+    return coded(
+      'RATE_LIMITED',
+      `The provider is limiting requests (HTTP 429) while ${WHAT[operation]}. Try again in a minute.`,
+      error,
+    );
+  }
+  // A redirect where JSON was expected: a captive portal or proxy is in the way, not the provider.
+  if (status >= 300 && status < 400) {
+    return coded('NETWORK', networkMessage(operation, `the request was redirected (HTTP ${status})`), error);
+  }
+  if (status === 401 && operation === 'userinfo') {
+    // RFC 6750 §3.1 invalid_token: the access token expired or was revoked; a refresh may fix it.
+    return coded('ACCESS_TOKEN_REJECTED', 'The provider refused the access token.', error);
+  }
+  if (status === 403 && operation === 'userinfo') {
+    return coded('FORBIDDEN', 'The provider refused to share the profile (HTTP 403: missing scope?).', error);
+  }
+  if (status === 404 && operation === 'discovery') {
+    return coded(
+      'CONFIG_INVALID',
+      'The issuer has no OpenID Connect discovery document (/.well-known/openid-configuration). Check the issuer URL.',
+      error,
+    );
+  }
+  return undefined;
+}
+
+function fromOAuthErrorBody(error: ResponseBodyError, operation: AuthOperation): LatchkeyError {
+  const description = sanitizeProviderText(error.error_description);
+  const suffix = description ? `: ${description}` : '';
+  if (error.error === 'invalid_grant' && operation === 'refresh') {
+    // RFC 6749 §5.2: the refresh token is invalid, expired, revoked or was already rotated away
+    // (RFC 9700 §4.14.2). The provider ended the session; only a new sign-in helps.
+    return coded('SESSION_EXPIRED', 'Your session has ended at the provider. Please sign in again.', error);
+  }
+  if (error.error === 'invalid_grant' && operation === 'codeExchange') {
+    return coded(
+      'PROVIDER_ERROR',
+      `The provider refused the sign-in code (invalid_grant)${suffix}. Please try again.`,
+      error,
+    );
+  }
+  return coded(
+    'PROVIDER_ERROR',
+    `The provider answered "${sanitizeProviderText(error.error, 60)}" while ${WHAT[operation]}${suffix}.`,
+    error,
+  );
+}
+
+function fromAuthorizationResponse(error: AuthorizationResponseError): LatchkeyError {
+  const description = sanitizeProviderText(error.error_description);
+  if (error.error === 'access_denied') {
+    // OAuth 2.0 §4.1.2.1: the person (or a provider rule) declined. Not LOGIN_CANCELLED: that code is
+    // for the app's own Cancel; a provider rule also answers access_denied and needs to be shown.
+    return coded(
+      'PROVIDER_ERROR',
+      `Sign-in was declined at the provider${description ? `: ${description}` : ''}. You can try again.`,
+      error,
+    );
+  }
+  return coded(
+    'PROVIDER_ERROR',
+    `The provider could not sign you in (${sanitizeProviderText(error.error, 60)})${description ? `: ${description}` : ''}.`,
+    error,
+  );
+}
+
+type CodedError = Error & { code: string };
+
+/** openid-client's ClientError, or an oauth4webapi OperationProcessingError it let through as is. */
+function isOAuthCodedError(error: unknown): error is CodedError {
+  if (error instanceof ClientError) return typeof error.code === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    (error as CodedError).code.startsWith('OAUTH_')
+  );
+}
+
+interface CheckDetails {
+  attribute?: unknown;
+  claim?: unknown;
+  expected?: unknown;
+  body?: unknown;
+}
+
+/**
+ * openid-client wraps oauth4webapi's error: ClientError(generic text, cause: the original, whose own
+ * cause holds the details). Its discovery issuer check builds the ClientError with the details directly.
+ */
+function unwrap(error: CodedError): { message: string; details: CheckDetails | undefined } {
+  const inner = error.cause;
+  if (isOAuthCodedError(inner) && inner.code === error.code) {
+    return { message: inner.message, details: inner.cause as CheckDetails | undefined };
+  }
+  return { message: error.message, details: inner as CheckDetails | undefined };
+}
+
+function fromClientError(error: CodedError, operation: AuthOperation): LatchkeyError {
+  // oauth4webapi messages name the failed check ('unexpected "iss" (issuer) response parameter value',
+  // 'response parameter "state" missing'), never a value: safe to show.
+  const { message, details: cause } = unwrap(error);
+  switch (error.code) {
+    case 'OAUTH_TIMEOUT':
+      return coded('NETWORK', networkMessage(operation, 'the request timed out'), error);
+    case 'OAUTH_ABORT':
+      return coded('NETWORK', networkMessage(operation, 'the request was aborted'), error);
+    case 'OAUTH_HTTP_REQUEST_FORBIDDEN':
+    case 'OAUTH_REQUEST_PROTOCOL_FORBIDDEN':
+      return coded(
+        'CONFIG_INVALID',
+        `The provider advertises an endpoint that is not https (${message}).`,
+        error,
+      );
+    case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED': {
+      if (cause?.attribute === 'issuer') {
+        // OIDC Discovery §4.3 / RFC 8414 §3.3: the document must name exactly the issuer we asked.
+        const found = (cause.body as { issuer?: unknown } | undefined)?.issuer;
+        return coded(
+          'PROVIDER_ERROR',
+          `The provider calls itself "${sanitizeProviderText(found, 120) ?? 'something else'}", not the configured issuer "${sanitizeProviderText(cause.expected, 120)}". Check the issuer setting (it must match exactly, including the host name).`,
+          error,
+        );
+      }
+      if (cause?.attribute === 'sub') {
+        // OIDC Core §5.3.2: a userinfo `sub` that differs from the ID token's must not be used.
+        return coded(
+          'PROVIDER_ERROR',
+          'The provider returned the profile of a different user than the one signed in.',
+          error,
+        );
+      }
+      return coded('PROVIDER_ERROR', `The provider's answer failed a check while ${WHAT[operation]}.`, error);
+    }
+    case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
+      if (cause?.claim === 'nonce') {
+        // OIDC Core §3.1.3.7 step 11: the ID token was not issued for this sign-in attempt.
+        return coded(
+          'PROVIDER_ERROR',
+          'The ID token does not belong to this sign-in attempt (nonce mismatch).',
+          error,
+        );
+      }
+      return coded(
+        'PROVIDER_ERROR',
+        `The provider's ID token failed the "${sanitizeProviderText(cause?.claim, 30) ?? 'claim'}" check.`,
+        error,
+      );
+    case 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED':
+      return coded(
+        'PROVIDER_ERROR',
+        "The provider's ID token is expired or not yet valid. Check this computer's clock.",
+        error,
+      );
+    case 'OAUTH_RESPONSE_IS_NOT_CONFORM': {
+      const status = statusOf(error);
+      return coded(
+        'PROVIDER_ERROR',
+        `The provider answered HTTP ${status ?? '?'} while ${WHAT[operation]}.`,
+        error,
+      );
+    }
+    case 'OAUTH_RESPONSE_IS_NOT_JSON':
+    case 'OAUTH_PARSE_ERROR':
+      return coded(
+        'PROVIDER_ERROR',
+        `The provider sent an answer that is not valid JSON while ${WHAT[operation]}.`,
+        error,
+      );
+    default:
+      return coded(
+        'PROVIDER_ERROR',
+        `The provider's answer failed a check while ${WHAT[operation]}: ${message}.`,
+        error,
+      );
+  }
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  if (error instanceof DOMException) return error.name === 'TimeoutError' || error.name === 'AbortError';
+  if (error instanceof TypeError) {
+    // Node's fetch rejects with TypeError('fetch failed') for refused connections, DNS and TLS failures;
+    // openid-client's own argument errors are TypeErrors too, but carry an ERR_INVALID_ARG_* code.
+    const code = (error as TypeError & { code?: unknown }).code;
+    return !(typeof code === 'string' && code.startsWith('ERR_INVALID_ARG'));
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_)/.test(
+      code,
+    )
+  );
+}
+
+/**
+ * The one place where openid-client (and fetch) errors become LatchkeyErrors. Messages are written
+ * here from fixed text, OAuth error codes and the provider's error_description: never a token, code
+ * or verifier.
+ */
+export function toAuthError(error: unknown, operation: AuthOperation): LatchkeyError {
+  if (error instanceof LatchkeyError) return error;
+
+  const status = statusOf(error);
+  const mapped = status === undefined ? undefined : byStatus(status, operation, error);
+  if (mapped) return mapped;
+
+  if (error instanceof ResponseBodyError) return fromOAuthErrorBody(error, operation);
+  if (error instanceof AuthorizationResponseError) return fromAuthorizationResponse(error);
+  if (error instanceof WWWAuthenticateChallengeError) {
+    const challenge = error.cause[0];
+    const oauthError = sanitizeProviderText(challenge?.parameters.error, 60);
+    return coded(
+      'PROVIDER_ERROR',
+      `The provider refused the request (HTTP ${error.status}${oauthError ? ` ${oauthError}` : ''}) while ${WHAT[operation]}.`,
+      error,
+    );
+  }
+  if (isOAuthCodedError(error)) return fromClientError(error, operation);
+  if (isNetworkFailure(error)) {
+    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+    return coded(
+      'NETWORK',
+      networkMessage(operation, timedOut ? 'the request timed out' : 'the connection failed'),
+      error,
+    );
+  }
+  return coded('INTERNAL', 'Something went wrong inside Latchkey. The log has the details.', error);
+}

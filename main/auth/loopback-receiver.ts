@@ -1,0 +1,232 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LatchkeyError } from '../errors';
+import { CALLBACK_PAGE_HEADERS, errorPage, successPage } from './callback-pages';
+
+/**
+ * The RFC 8252 §7.3 loopback redirect receiver for one sign-in attempt.
+ *
+ * - Bound to 127.0.0.1 only, never 0.0.0.0 or `localhost` (RFC 8252 §8.3: the literal IP avoids
+ *   firewall prompts and name-resolution surprises), on an ephemeral port chosen by the OS.
+ * - Open only during one attempt: closed after the callback, a cancel or a timeout.
+ * - Only `GET /callback` with this attempt's `state` is accepted. Any other request (wrong or missing
+ *   state, another path, another method, a foreign Host header) gets an error page and changes
+ *   nothing: the attempt keeps waiting. RFC 8252 §8.1 warns that another local process may race the
+ *   real callback; failing the attempt on the first stray request would hand such a process a
+ *   denial of service, and accepting it would be worse. The real callback still wins, and a timeout
+ *   or a cancel still ends the wait.
+ * - The accepted request is held open until the caller has exchanged the code (`finish`), so the
+ *   browser tab tells the truth: "signed in" only when the session really exists.
+ */
+
+export const CALLBACK_PATH = '/callback';
+const LOOPBACK_HOST = '127.0.0.1';
+
+export interface LoopbackReceiverOptions {
+  /** The `state` sent in this attempt's authorization request (RFC 6749 §10.12). */
+  expectedState: string;
+  /** 0 (default) lets the OS pick a free port. */
+  port?: number;
+  /** How long to wait for the browser; the callback then rejects LOGIN_TIMEOUT. */
+  timeoutMs: number;
+  /** Aborting rejects the callback with LOGIN_CANCELLED and closes the receiver. */
+  signal?: AbortSignal;
+}
+
+export type CallbackOutcome = { ok: true } | { ok: false; message: string };
+
+export interface LoopbackReceiver {
+  readonly port: number;
+  /** `http://127.0.0.1:{port}/callback` */
+  readonly redirectUri: string;
+  /**
+   * The first callback carrying this attempt's state, as a URL (redirect URI + query). Rejects with
+   * LOGIN_TIMEOUT or LOGIN_CANCELLED; the receiver is closed by then.
+   */
+  readonly callback: Promise<URL>;
+  /** Answers the held callback request with the success or error page, then closes. */
+  finish(outcome: CallbackOutcome): Promise<void>;
+  /** Closes now (an unanswered callback gets the error page). Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+function stateMatches(received: string | null, expected: string): boolean {
+  if (received === null) return false;
+  const a = Buffer.from(received);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  extraHeaders: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.writableEnded) return;
+  res.writeHead(status, {
+    ...CALLBACK_PAGE_HEADERS,
+    'Content-Length': String(Buffer.byteLength(html)),
+    ...extraHeaders,
+  });
+  res.end(html);
+}
+
+/** Resolves once the page is handed to the OS (or the browser went away), so closing loses nothing. */
+function flushed(res: ServerResponse): Promise<void> {
+  if (res.writableFinished || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(cap);
+      resolve();
+    };
+    const cap = setTimeout(done, 2_000);
+    res.once('finish', done);
+    res.once('close', done);
+  });
+}
+
+async function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const reason =
+        error.code === 'EADDRINUSE'
+          ? `port ${port} on 127.0.0.1 is already in use`
+          : `cannot listen on 127.0.0.1 (${error.code ?? 'unknown error'})`;
+      reject(
+        new LatchkeyError(
+          'LOOPBACK_UNAVAILABLE',
+          `Latchkey could not receive the sign-in response: ${reason}. Close other apps using it and try again.`,
+          { cause: error },
+        ),
+      );
+    };
+    server.once('error', onError);
+    // exclusive: never share the port with another process through the cluster module.
+    server.listen({ port, host: LOOPBACK_HOST, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+export async function startLoopbackReceiver(options: LoopbackReceiverOptions): Promise<LoopbackReceiver> {
+  const { expectedState, signal, timeoutMs } = options;
+  if (signal?.aborted) throw new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.');
+
+  let phase: 'waiting' | 'accepted' | 'closed' = 'waiting';
+  let held: ServerResponse | undefined;
+  let resolveCallback!: (url: URL) => void;
+  let rejectCallback!: (error: LatchkeyError) => void;
+  const callback = new Promise<URL>((resolve, reject) => {
+    resolveCallback = resolve;
+    rejectCallback = reject;
+  });
+  // Rejections are the caller's to handle; this only keeps an early one from being reported as unhandled.
+  callback.catch(() => undefined);
+
+  let port = options.port ?? 0;
+  const server = createServer({ requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) =>
+    handle(req, res),
+  );
+  server.maxHeadersCount = 50;
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    if (phase !== 'waiting') {
+      send(res, 409, errorPage('This sign-in response was already handled; a second one changes nothing.'));
+      return;
+    }
+    if (req.method !== 'GET') {
+      send(res, 405, errorPage('This address only accepts the browser coming back from signing in.'), {
+        Allow: 'GET',
+      });
+      return;
+    }
+    // A page elsewhere that rebinds its DNS name to 127.0.0.1 would send its own Host: refuse it.
+    if (req.headers.host !== `${LOOPBACK_HOST}:${port}`) {
+      send(res, 400, errorPage('This request did not come from the sign-in page.'));
+      return;
+    }
+    const origin = `http://${LOOPBACK_HOST}:${port}`;
+    const url = new URL(req.url ?? '/', origin);
+    // `url.origin` guards against a request target like `//elsewhere/callback`, which parses to another host.
+    if (url.origin !== origin || url.pathname !== CALLBACK_PATH) {
+      send(res, 404, errorPage('This is not a Latchkey sign-in address.'));
+      return;
+    }
+    // RFC 6749 §10.12 / RFC 8252 §8.1: only the response to our own request carries our state.
+    if (!stateMatches(url.searchParams.get('state'), expectedState)) {
+      send(
+        res,
+        400,
+        errorPage(
+          'This sign-in response does not belong to the sign-in Latchkey is waiting for. Nothing was changed.',
+        ),
+      );
+      return;
+    }
+    phase = 'accepted';
+    held = res;
+    stopWaiting();
+    // No new connections from here on: a second callback finds the port closed.
+    server.close();
+    resolveCallback(url);
+  }
+
+  let timer: NodeJS.Timeout | undefined = undefined;
+  const onAbort = () => {
+    rejectCallback(new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.'));
+    void close();
+  };
+  function stopWaiting(): void {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+
+  let closing: Promise<void> | undefined;
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      phase = 'closed';
+      stopWaiting();
+      rejectCallback(new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.'));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (held) {
+        send(held, 400, errorPage('Sign-in was stopped in Latchkey.'));
+        await flushed(held);
+      }
+      server.closeAllConnections();
+      await closed;
+    })();
+    return closing;
+  }
+
+  port = await listen(server, port);
+  timer = setTimeout(() => {
+    rejectCallback(
+      new LatchkeyError(
+        'LOGIN_TIMEOUT',
+        'Nobody came back from the browser in time. Start signing in again when you are ready.',
+      ),
+    );
+    void close();
+  }, timeoutMs);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  // The abort may have happened while we were binding the port.
+  if (signal?.aborted) onAbort();
+
+  return {
+    port,
+    redirectUri: `http://${LOOPBACK_HOST}:${port}${CALLBACK_PATH}`,
+    callback,
+    finish: async (outcome) => {
+      if (held) {
+        if (outcome.ok) send(held, 200, successPage());
+        else send(held, 400, errorPage(outcome.message));
+      }
+      await close();
+    },
+    close,
+  };
+}
