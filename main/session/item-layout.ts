@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * How one record is laid out over keychain items.
+ *
+ * Small enough: one item, account `${issuer}|${clientId}`, holding the record's JSON.
+ * Too big for the platform's item cap (Windows Credential Manager: 2560 bytes per credential blob):
+ * the JSON is cut into chunk items `${account}#chunk:${generation}:${index}` and the main item holds
+ * a manifest (generation, count, length, SHA-256 of the whole). Chunks are written first and the
+ * manifest last, under a fresh generation, so a write that stops half way leaves the previous
+ * record readable (its manifest still names the previous generation), and a chunk that is missing
+ * or altered fails the checksum and is reported as corrupt instead of being used.
+ */
+export const MANIFEST_KIND = 'latchkey-split';
+
+const manifestSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal(MANIFEST_KIND),
+  generation: z.string().regex(/^[0-9a-f]{8}$/),
+  chunks: z.number().int().min(1).max(1000),
+  length: z.number().int().min(1),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+/**
+ * Conservative size of a stored value: two bytes per UTF-16 code unit. Values are ASCII-only JSON
+ * (record.ts), so this is exact for UTF-16 and twice the UTF-8 size.
+ */
+export function itemBytes(value: string): number {
+  return value.length * 2;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function chunkAccount(mainAccount: string, generation: string, index: number): string {
+  return `${mainAccount}#chunk:${generation}:${index}`;
+}
+
+/** Matches our chunk items for this main account only (another client id sharing a prefix never matches). */
+export function isChunkAccountOf(mainAccount: string, account: string): boolean {
+  if (!account.startsWith(`${mainAccount}#chunk:`)) return false;
+  return /^[0-9a-f]{8}:\d+$/.test(account.slice(mainAccount.length + '#chunk:'.length));
+}
+
+export interface SplitPlan {
+  manifest: Manifest;
+  manifestText: string;
+  chunks: { account: string; value: string }[];
+}
+
+/** Cuts `text` into chunks that each fit `maxItemBytes`, under a fresh generation. */
+export function planSplit(mainAccount: string, text: string, maxItemBytes: number): SplitPlan {
+  const charsPerChunk = Math.floor(maxItemBytes / 2);
+  const generation = randomBytes(4).toString('hex');
+  const values: string[] = [];
+  for (let start = 0; start < text.length; start += charsPerChunk) {
+    values.push(text.slice(start, start + charsPerChunk));
+  }
+  const manifest: Manifest = {
+    v: 1,
+    kind: MANIFEST_KIND,
+    generation,
+    chunks: values.length,
+    length: text.length,
+    sha256: sha256Hex(text),
+  };
+  return {
+    manifest,
+    manifestText: JSON.stringify(manifest),
+    chunks: values.map((value, index) => ({ account: chunkAccount(mainAccount, generation, index), value })),
+  };
+}
+
+/** The manifest in a main item's value, or null when the value is not one (a plain record, or garbage). */
+export function parseManifest(value: string): Manifest | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    return null;
+  }
+  if ((json as { kind?: unknown } | null)?.kind !== MANIFEST_KIND) return null;
+  const parsed = manifestSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+/** True when the value claims to be a manifest, well-formed or not. */
+export function looksLikeManifest(value: string): boolean {
+  return value.includes(`"kind":"${MANIFEST_KIND}"`);
+}
+
+export function joinChunks(manifest: Manifest, values: string[]): string | null {
+  const text = values.join('');
+  if (values.length !== manifest.chunks || text.length !== manifest.length) return null;
+  return sha256Hex(text) === manifest.sha256 ? text : null;
+}
+
+/** The smallest cap that still leaves room for a manifest in the main item. */
+export const MIN_ITEM_BYTES = 512;

@@ -1,0 +1,73 @@
+import type { ErrorInfo } from '../../common/errors';
+import { LatchkeyError } from '../errors';
+
+/**
+ * Turns what the OS keychain says into a KEYCHAIN_UNAVAILABLE error a person can act on. The
+ * patterns are the messages libsecret/keytar give on Linux (see docs and ENVIRONMENT.md); on macOS
+ * and Windows the OS message is kept as it is, after a plain sentence.
+ */
+const KNOWN_PROBLEMS: { pattern: RegExp; message: string }[] = [
+  {
+    // "Cannot autolaunch D-Bus without X11 $DISPLAY", "Could not connect: No such file or directory"
+    pattern: /autolaunch D-Bus|Could not connect|DBUS_SESSION_BUS_ADDRESS/i,
+    message: 'No session bus (D-Bus) is running, so the system keychain cannot be reached.',
+  },
+  {
+    // "The name org.freedesktop.secrets was not provided by any .service files"
+    pattern: /org\.freedesktop\.secrets|not provided by any \.service/i,
+    message: 'No keychain service (Secret Service: GNOME Keyring or KWallet) is running.',
+  },
+  {
+    // "Cannot create an item in a locked collection"
+    pattern: /locked collection|is locked/i,
+    message: 'The keychain is locked.',
+  },
+  {
+    // "Object does not exist at path “/org/freedesktop/secrets/collection/login”": never unlocked.
+    pattern: /Object does not exist at path/i,
+    message: 'The login keyring has not been created or unlocked yet.',
+  },
+];
+
+export function keychainError(operation: string, cause: unknown): LatchkeyError {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const known = KNOWN_PROBLEMS.find(({ pattern }) => pattern.test(text));
+  const message = known
+    ? known.message
+    : `The system keychain refused to ${operation}: ${text.slice(0, 200)}`;
+  return new LatchkeyError('KEYCHAIN_UNAVAILABLE', message, { cause });
+}
+
+export function keychainTimeout(operation: string, timeoutMs: number): LatchkeyError {
+  return new LatchkeyError(
+    'KEYCHAIN_UNAVAILABLE',
+    `The system keychain did not answer within ${Math.round(timeoutMs / 100) / 10} s when asked to ${operation}` +
+      ' (it may be locked and waiting for a password prompt).',
+  );
+}
+
+/** What to do about it, for the OS the app runs on. Shown next to "your session is kept in memory". */
+export function keychainRemedy(platform: NodeJS.Platform): string {
+  switch (platform) {
+    case 'darwin':
+      return (
+        'Open Keychain Access, unlock your login keychain and allow Latchkey to use it. ' +
+        'Until then your session lasts only until you quit Latchkey.'
+      );
+    case 'win32':
+      return (
+        'Check that Windows Credential Manager works for your account (Control Panel > Credential Manager). ' +
+        'Until then your session lasts only until you quit Latchkey.'
+      );
+    default:
+      return (
+        'Install and unlock a Secret Service keyring (GNOME Keyring or KWallet, with libsecret), ' +
+        'for example with `sudo apt install gnome-keyring libsecret-1-0`, and log in to your desktop session. ' +
+        'Until then your session lasts only until you quit Latchkey.'
+      );
+  }
+}
+
+export function memoryStorage(problem: ErrorInfo, platform: NodeJS.Platform) {
+  return { kind: 'memory' as const, problem, remedy: keychainRemedy(platform) };
+}

@@ -1,0 +1,195 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningIdp } from '../../../idp';
+import type { KeychainBackend } from '../../../main/session/keychain-backend';
+import type { SessionState } from '../../../common/session-state';
+import { startFaultProxy, type FaultProxy } from '../../fixtures/fault-proxy';
+import {
+  accountsIn,
+  clearService,
+  NO_PRIVATE_KEYRING_REASON,
+  PRIVATE_KEYRING,
+  realKeytar,
+  uniqueService,
+} from '../../fixtures/keychain';
+import {
+  authClientFor,
+  managerFor,
+  reach,
+  requestsSince,
+  savedSession,
+  startProvider,
+  storeFor,
+  TOKEN_POST,
+} from './session-rig';
+
+describe.skipIf(!PRIVATE_KEYRING)(`provider unreachable (${NO_PRIVATE_KEYRING_REASON})`, () => {
+  let idp: RunningIdp;
+  let proxy: FaultProxy;
+  let keytar: KeychainBackend;
+  let service = uniqueService();
+  const disposers: Array<() => void> = [];
+
+  beforeAll(async () => {
+    // The provider believes it lives at the proxy's address, so every request the app makes
+    // (discovery included) goes through the proxy's faults.
+    proxy = await startFaultProxy();
+    [idp, keytar] = await Promise.all([startProvider({ issuerUrl: proxy.url }), realKeytar()]);
+    proxy.setTarget(idp.port);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await idp?.close();
+  });
+  afterEach(async () => {
+    disposers.splice(0).forEach((dispose) => dispose());
+    await proxy.setMode('pass');
+    await clearService(keytar, service);
+    service = uniqueService();
+  });
+
+  async function launch(options: { expiresAt?: number; retryBaseMs?: number; httpTimeoutMs?: number } = {}) {
+    const record = await savedSession(idp, 'ada', { expiresAt: options.expiresAt });
+    await storeFor(idp, service, keytar).write(record);
+    const store = storeFor(idp, service, keytar);
+    const rig = managerFor({
+      auth: authClientFor(idp, { httpTimeoutMs: options.httpTimeoutMs ?? 2_000 }),
+      store,
+      retry: { baseMs: options.retryBaseMs ?? 100, maxMs: 400, jitter: false },
+    });
+    disposers.push(() => rig.manager.dispose());
+    return { ...rig, record, store };
+  }
+
+  function expectOffline(state: SessionState, profileName = 'Ada Lovelace') {
+    expect(state).toMatchObject({
+      status: 'offline',
+      profile: { name: profileName },
+      since: expect.any(Number),
+      nextRetryAt: expect.any(Number),
+      lastError: { code: 'NETWORK' },
+      storage: { kind: 'keychain' },
+    });
+  }
+
+  it('offline at launch keeps everything and recovers by itself when the provider returns', async () => {
+    const { manager, states, store, record } = await launch({ retryBaseMs: 150 });
+    await proxy.setMode('down');
+
+    expectOffline(await manager.restore());
+    expect(states[0]).toMatchObject({ status: 'restoring', profile: record.profile });
+    // The record is still in the keychain, untouched; the tokens are kept.
+    expect(await accountsIn(keytar, service)).toEqual([`${idp.issuer}|${idp.clientId}`]);
+    expect(store.stats()).toMatchObject({ reads: 1, writes: 0, deletes: 0 });
+    expect(manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
+
+    await proxy.setMode('pass');
+    await expect(reach(manager, (state) => state.status === 'signedIn')).resolves.toMatchObject({
+      profile: record.profile,
+      storage: { kind: 'keychain' },
+    });
+    expect(store.stats().deletes).toBe(0);
+  });
+
+  it('retries with exponential backoff up to the maximum while the provider stays down', async () => {
+    const { manager, states } = await launch({ retryBaseMs: 100 });
+    await proxy.setMode('down');
+    const published: Array<{ state: SessionState; at: number }> = [];
+    manager.subscribe((state) => published.push({ state, at: Date.now() }));
+
+    await manager.restore();
+    await reach(
+      manager,
+      () => published.filter((entry) => entry.state.status === 'offline').length >= 4,
+      5_000,
+    );
+
+    const delays = published
+      .filter((entry) => entry.state.status === 'offline')
+      .map((entry) => (entry.state.status === 'offline' ? entry.state.nextRetryAt - entry.at : 0));
+    // 100, 200, 400, then capped at 400 (jitter off); a few ms of slack for the clock read.
+    expect(delays.slice(0, 4).map((delay) => Math.round(delay / 50) * 50)).toEqual([100, 200, 400, 400]);
+    const since = new Set(
+      states
+        .filter((state) => state.status === 'offline')
+        .map((state) => state.status === 'offline' && state.since),
+    );
+    expect(since.size).toBe(1);
+  });
+
+  it('recheck() ("retry now", resume, network back) validates at once', async () => {
+    const { manager } = await launch({ retryBaseMs: 60_000 });
+    await proxy.setMode('5xx');
+    expectOffline(await manager.restore());
+
+    await proxy.setMode('pass');
+    await expect(manager.recheck()).resolves.toMatchObject({ status: 'signedIn' });
+  });
+
+  it('a 5xx on refresh keeps the session, the keychain record and the refresh token', async () => {
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const record = await savedSession(idp, 'ada');
+    await storeFor(idp, service, keytar).write(record);
+    const store = storeFor(idp, service, keytar);
+    const { manager } = managerFor({
+      auth: authClientFor(idp, { now }),
+      store,
+      now,
+      retry: { baseMs: 60_000, maxMs: 60_000, jitter: false },
+    });
+    disposers.push(() => manager.dispose());
+    await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+
+    offset = 2 * 3600_000;
+    await proxy.setMode('5xx');
+    const mark = idp.requestLog.length;
+    await expect(manager.withAccessToken(async () => 'used')).rejects.toMatchObject({ code: 'NETWORK' });
+
+    expectOffline(manager.getState());
+    expect(requestsSince(idp, mark)).toEqual([]); // the proxy answered; the provider saw nothing
+    expect(store.stats()).toMatchObject({ writes: 0, deletes: 0 });
+    const kept = await storeFor(idp, service, keytar).read();
+    expect(kept).toMatchObject({
+      kind: 'found',
+      record: { tokens: { refreshToken: record.tokens.refreshToken } },
+    });
+
+    await proxy.setMode('pass');
+    await expect(manager.withAccessToken(async () => 'used')).resolves.toBe('used');
+    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    await expect(manager.recheck()).resolves.toMatchObject({ status: 'signedIn' });
+  });
+
+  it('a slow provider (timeout) and a reset connection are network errors too, never a sign-out', async () => {
+    const slow = await launch({ retryBaseMs: 60_000, httpTimeoutMs: 300 });
+    await proxy.setMode('slow', { delayMs: 3_000 });
+    expectOffline(await slow.manager.restore());
+    expect(await accountsIn(keytar, service)).toHaveLength(1);
+    slow.manager.dispose();
+
+    await proxy.setMode('reset');
+    const reset = managerFor({
+      auth: authClientFor(idp),
+      store: storeFor(idp, service, keytar),
+      retry: { baseMs: 60_000, maxMs: 60_000, jitter: false },
+    });
+    disposers.push(() => reset.manager.dispose());
+    expectOffline(await reset.manager.restore());
+    expect(await accountsIn(keytar, service)).toHaveLength(1);
+
+    await proxy.setMode('pass');
+    await expect(reset.manager.recheck()).resolves.toMatchObject({ status: 'signedIn' });
+  });
+
+  it('dispose() stops the automatic re-checks', async () => {
+    const { manager } = await launch({ retryBaseMs: 100 });
+    await proxy.setMode('5xx');
+    expectOffline(await manager.restore());
+    manager.dispose();
+    const attempts = proxy.connections['5xx'];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(proxy.connections['5xx']).toBe(attempts);
+    await expect(manager.recheck()).resolves.toMatchObject({ status: 'offline' });
+    expect(proxy.connections['5xx']).toBe(attempts);
+  });
+});

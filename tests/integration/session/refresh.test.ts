@@ -1,0 +1,271 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningIdp } from '../../../idp';
+import type { KeychainBackend } from '../../../main/session/keychain-backend';
+import {
+  accountsIn,
+  clearService,
+  KEYRING_ERRORS,
+  NO_PRIVATE_KEYRING_REASON,
+  PRIVATE_KEYRING,
+  realKeytar,
+  uniqueService,
+  withFaults,
+} from '../../fixtures/keychain';
+import { refreshTokens } from '../../fixtures/idp-login';
+import {
+  authClientFor,
+  managerFor,
+  requestsSince,
+  savedSession,
+  startProvider,
+  storeFor,
+  TOKEN_POST,
+} from './session-rig';
+
+/** Calls the provider's userinfo with `accessToken`: the proof that a token really works. */
+async function userinfoStatus(idp: RunningIdp, accessToken: string): Promise<number> {
+  const response = await fetch(`${idp.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  await response.body?.cancel();
+  return response.status;
+}
+
+describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () => {
+  let idp: RunningIdp;
+  let keytar: KeychainBackend;
+  let service = uniqueService();
+
+  beforeAll(async () => {
+    [idp, keytar] = await Promise.all([startProvider(), realKeytar()]);
+  });
+  afterAll(async () => {
+    await idp?.close();
+  });
+  afterEach(async () => {
+    await clearService(keytar, service);
+    service = uniqueService();
+  });
+
+  it('50 concurrent callers with an expired access token cause exactly one refresh request', async () => {
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const record = await savedSession(idp, 'ada');
+    await storeFor(idp, service, keytar).write(record);
+    const store = storeFor(idp, service, keytar);
+    const { manager } = managerFor({ auth: authClientFor(idp, { now }), store, now });
+    await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+
+    offset = 2 * 3600_000; // two hours later: the access token has expired
+    const mark = idp.requestLog.length;
+    const seen = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        manager.withAccessToken(async (accessToken, subject) => ({
+          accessToken,
+          subject,
+          status: await userinfoStatus(idp, accessToken),
+        })),
+      ),
+    );
+
+    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(new Set(seen.map((entry) => entry.accessToken)).size).toBe(1);
+    expect(seen[0]?.accessToken).not.toBe(record.tokens.accessToken);
+    expect(seen.every((entry) => entry.status === 200 && entry.subject === record.subject)).toBe(true);
+    // One keychain write for the one refresh.
+    expect(store.stats()).toMatchObject({ reads: 1, writes: 1 });
+    manager.dispose();
+  });
+
+  it('callers during the launch read wait for it instead of failing NOT_SIGNED_IN', async () => {
+    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await storeFor(idp, service, keytar).write(record);
+    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
+    const mark = idp.requestLog.length;
+
+    const launch = manager.restore();
+    const tokens = await Promise.all(
+      Array.from({ length: 10 }, () => manager.withAccessToken(async (accessToken) => accessToken)),
+    );
+    await launch;
+
+    expect(new Set(tokens).size).toBe(1);
+    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    manager.dispose();
+  });
+
+  it('persists the rotated refresh token: the next launch continues with it, and the old one is refused', async () => {
+    // Time is shifted for the second launch so that its access token counts as expired too.
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await storeFor(idp, service, keytar).write(record);
+
+    const first = managerFor({
+      auth: authClientFor(idp, { now }),
+      store: storeFor(idp, service, keytar),
+      now,
+    });
+    await expect(first.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+    first.manager.dispose();
+    const saved = await storeFor(idp, service, keytar).read();
+    if (saved.kind !== 'found') throw new Error('record not saved');
+    const rotated = saved.record.tokens.refreshToken;
+    expect(rotated).toBeDefined();
+    expect(rotated).not.toBe(record.tokens.refreshToken);
+
+    offset = 2 * 3600_000;
+    const mark = idp.requestLog.length;
+    const secondStore = storeFor(idp, service, keytar);
+    const second = managerFor({ auth: authClientFor(idp, { now }), store: secondStore, now });
+    await expect(second.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(secondStore.stats()).toMatchObject({ reads: 1, writes: 1 });
+    second.manager.dispose();
+
+    // The rotated-away token is dead at the provider (invalid_grant).
+    await expect(refreshTokens(idp, record.tokens.refreshToken ?? '')).rejects.toThrow(/invalid_grant/);
+  });
+
+  it('retries a failed keychain write after a refresh and stays in the keychain when a retry works', async () => {
+    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await storeFor(idp, service, keytar).write(record);
+    // Fault: the first save after the refresh is refused, as by a keyring locked for a moment.
+    let refusals = 1;
+    const flaky = withFaults(keytar, {
+      setPassword: () => (refusals-- > 0 ? new Error(KEYRING_ERRORS.locked) : undefined),
+    });
+    const store = storeFor(idp, service, flaky);
+    const { manager } = managerFor({ auth: authClientFor(idp), store });
+
+    await expect(manager.restore()).resolves.toMatchObject({
+      status: 'signedIn',
+      storage: { kind: 'keychain' },
+    });
+    expect(store.stats()).toMatchObject({ writes: 2, failures: 1 });
+    const saved = await storeFor(idp, service, keytar).read();
+    expect(saved.kind === 'found' && saved.record.tokens.refreshToken).not.toBe(record.tokens.refreshToken);
+    manager.dispose();
+  });
+
+  it('a refresh whose keychain write fails: this run goes on in memory; the next launch is signed out as revoked', async () => {
+    // This is the "crash between the refresh response and the keychain write" case. The keyring
+    // refuses every write (injected: the real one would not), so the rotated refresh token exists
+    // only in this run's memory, exactly as if the app had died before saving it.
+    const record = await savedSession(idp, 'grace', { expiresAt: Date.now() - 1_000 });
+    await storeFor(idp, service, keytar).write(record);
+    const refusing = withFaults(keytar, { setPassword: () => new Error(KEYRING_ERRORS.locked) });
+    const store = storeFor(idp, service, refusing);
+    const first = managerFor({ auth: authClientFor(idp), store, writeRetries: 2 });
+
+    const state = await first.manager.restore();
+
+    // This run: signed in, tokens in memory, and the person is told why and what to do.
+    expect(state).toMatchObject({
+      status: 'signedIn',
+      storage: {
+        kind: 'memory',
+        problem: { code: 'KEYCHAIN_UNAVAILABLE', message: expect.stringMatching(/locked/) },
+        remedy: expect.stringMatching(/GNOME Keyring or KWallet/),
+      },
+    });
+    expect(store.stats().writes).toBe(3); // one try and two retries
+    const inMemoryToken = await first.manager.withAccessToken(async (accessToken) => accessToken);
+    expect(await userinfoStatus(idp, inMemoryToken)).toBe(200);
+    // The keychain still holds the record from before the refresh, with the rotated-away token.
+    const left = await storeFor(idp, service, keytar).read();
+    expect(left.kind === 'found' && left.record.tokens.refreshToken).toBe(record.tokens.refreshToken);
+    first.manager.dispose();
+
+    // Next launch: the provider refuses the old refresh token (invalid_grant), so the record is
+    // deleted and the person sees why they must sign in again: no crash, no loop, no stale profile.
+    const nextStore = storeFor(idp, service, keytar);
+    const next = managerFor({ auth: authClientFor(idp), store: nextStore });
+    await expect(next.manager.restore()).resolves.toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'revoked' },
+      storage: { kind: 'keychain' },
+    });
+    expect(await accountsIn(keytar, service)).toEqual([]);
+    next.manager.dispose();
+    // Reusing a rotated refresh token looks like a replay (RFC 9700 §4.14.2): the provider revoked
+    // the whole grant, so the previous run's in-memory access token is dead as well.
+    expect(await userinfoStatus(idp, inMemoryToken)).toBe(401);
+  });
+
+  it('goes back to the keychain once a later save works', async () => {
+    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await storeFor(idp, service, keytar).write(record);
+    let refuse = true;
+    const store = storeFor(
+      idp,
+      service,
+      withFaults(keytar, { setPassword: () => (refuse ? new Error(KEYRING_ERRORS.locked) : undefined) }),
+    );
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const { manager, states } = managerFor({
+      auth: authClientFor(idp, { now }),
+      store,
+      now,
+      writeRetries: 0,
+    });
+
+    await expect(manager.restore()).resolves.toMatchObject({
+      status: 'signedIn',
+      storage: { kind: 'memory' },
+    });
+    refuse = false;
+    offset = 2 * 3600_000; // the access token is now expired: the next use refreshes and saves
+    await manager.withAccessToken(async () => undefined);
+
+    expect(manager.getState()).toMatchObject({ status: 'signedIn', storage: { kind: 'keychain' } });
+    expect(states.map((state) => state.storage.kind)).toEqual(expect.arrayContaining(['memory', 'keychain']));
+    const saved = await storeFor(idp, service, keytar).read();
+    expect(saved.kind === 'found' && saved.record.tokens.refreshToken).not.toBe(record.tokens.refreshToken);
+    manager.dispose();
+  });
+
+  it('on ACCESS_TOKEN_REJECTED from an operation: one refresh, one retry with the new token', async () => {
+    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() + 3600_000 });
+    await storeFor(idp, service, keytar).write(record);
+    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
+    await manager.restore();
+    const mark = idp.requestLog.length;
+    const tokensSeen: string[] = [];
+
+    const result = await manager.withAccessToken(async (accessToken) => {
+      tokensSeen.push(accessToken);
+      if (tokensSeen.length === 1) {
+        const { LatchkeyError } = await import('../../../main/errors');
+        throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
+      }
+      return userinfoStatus(idp, accessToken);
+    });
+
+    expect(result).toBe(200);
+    expect(tokensSeen).toHaveLength(2);
+    expect(tokensSeen[1]).not.toBe(tokensSeen[0]);
+    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    manager.dispose();
+  });
+
+  it('ends the session when the refresh inside withAccessToken is refused', async () => {
+    const record = await savedSession(idp, 'alan', { expiresAt: Date.now() + 3600_000 });
+    await storeFor(idp, service, keytar).write(record);
+    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
+    await manager.restore();
+    await idp.revokeAllGrantsFor(record.subject);
+
+    const { LatchkeyError } = await import('../../../main/errors');
+    const error = await manager
+      .withAccessToken(async () => {
+        throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
+      })
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
+    expect(await accountsIn(keytar, service)).toEqual([]);
+    await expect(manager.withAccessToken(async () => 1)).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    manager.dispose();
+  });
+});

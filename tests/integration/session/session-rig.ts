@@ -1,0 +1,136 @@
+/**
+ * What the session suites share: the real local provider (optionally behind the fault proxy), the
+ * real auth client, the real keyring under a unique service, and a session saved the way a
+ * previous run would have saved it (real tokens from the provider's login form via fetch).
+ */
+import { startIdp, type IdpOptions, type RunningIdp } from '../../../idp';
+import { createAuthClient, type AuthClientDeps } from '../../../main/auth';
+import type { AuthClient } from '../../../main/auth/types';
+import type { KeychainBackend } from '../../../main/session/keychain-backend';
+import { profileFromClaims } from '../../../main/session/profile';
+import { RECORD_FORMAT_VERSION, type SessionRecord } from '../../../main/session/record';
+import {
+  createKeytarSecretStore,
+  type KeytarSecretStoreOptions,
+  type SecretStore,
+} from '../../../main/session/secret-store';
+import { createSessionManager, type SessionManagerOptions } from '../../../main/session/session-manager';
+import type { SessionManager } from '../../../main/session/types';
+import type { SessionState } from '../../../common/session-state';
+import { DEFAULT_SCOPE, obtainTokens } from '../../fixtures/idp-login';
+
+export const SCOPES = DEFAULT_SCOPE.split(' ');
+
+export function authClientFor(
+  idp: Pick<RunningIdp, 'issuer' | 'clientId' | 'audience'>,
+  deps: AuthClientDeps = {},
+): AuthClient {
+  return createAuthClient(
+    {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      audience: idp.audience,
+      scopes: SCOPES,
+      usersApi: { kind: 'auth0', baseUrl: idp.audience },
+    },
+    deps,
+  );
+}
+
+export function storeFor(
+  idp: Pick<RunningIdp, 'issuer' | 'clientId'>,
+  service: string,
+  backend: KeychainBackend,
+  options: Partial<KeytarSecretStoreOptions> = {},
+): SecretStore {
+  return createKeytarSecretStore({
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    service,
+    backend,
+    ...options,
+  });
+}
+
+/**
+ * Logs `login` in with fetch and returns the record a previous run would have saved.
+ * `expiresAt` overrides what the app believes about the access token (the provider is not told).
+ */
+export async function savedSession(
+  idp: RunningIdp,
+  login = 'ada',
+  options: { expiresAt?: number; now?: number } = {},
+): Promise<SessionRecord> {
+  const requestedAt = options.now ?? Date.now();
+  const tokens = await obtainTokens(idp, login);
+  const account = idp.accounts.find((candidate) => candidate.login === login);
+  if (!account) throw new Error(`no demo account ${login}`);
+  return {
+    v: RECORD_FORMAT_VERSION,
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    subject: account.sub,
+    tokens: {
+      accessToken: tokens.access_token,
+      refreshToken: tokens.refresh_token,
+      idToken: tokens.id_token,
+      expiresAt: options.expiresAt ?? requestedAt + tokens.expires_in * 1000,
+      scope: tokens.scope,
+      tokenType: tokens.token_type,
+    },
+    profile: profileFromClaims({ ...account }),
+    savedAt: requestedAt,
+  };
+}
+
+/** A manager whose every state is recorded; `openExternal` defaults to recording the URL only. */
+export function managerFor(
+  options: Partial<SessionManagerOptions> & Pick<SessionManagerOptions, 'auth' | 'store'>,
+): { manager: SessionManager; states: SessionState[]; opened: string[] } {
+  const opened: string[] = [];
+  const manager = createSessionManager({
+    openExternal: async (url) => {
+      opened.push(url);
+    },
+    platform: 'linux',
+    retry: { baseMs: 100, maxMs: 400, jitter: false },
+    writeRetryDelayMs: 20,
+    ...options,
+  });
+  const states: SessionState[] = [];
+  manager.subscribe((state) => states.push(state));
+  return { manager, states, opened };
+}
+
+/** Requests the provider received since `from` (an index into requestLog), as "METHOD /path". */
+export function requestsSince(idp: RunningIdp, from = 0): string[] {
+  return idp.requestLog.slice(from).map((entry) => `${entry.method} ${entry.path}`);
+}
+
+export const TOKEN_POST = 'POST /token';
+export const USERINFO = 'GET /me';
+
+export async function startProvider(options: IdpOptions = {}): Promise<RunningIdp> {
+  return startIdp(options);
+}
+
+/** Resolves when `manager` reaches a state matching `predicate` (checks the current state first). */
+export function reach(
+  manager: SessionManager,
+  predicate: (state: SessionState) => boolean,
+  timeoutMs = 10_000,
+): Promise<SessionState> {
+  return new Promise((resolve, reject) => {
+    if (predicate(manager.getState())) return resolve(manager.getState());
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`state not reached in ${timeoutMs} ms; last: ${JSON.stringify(manager.getState())}`));
+    }, timeoutMs);
+    const stop = manager.subscribe((state) => {
+      if (!predicate(state)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(state);
+    });
+  });
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseRecord,
+  RECORD_FORMAT_VERSION,
+  serializeRecord,
+  type SessionRecord,
+} from '../../../main/session/record';
+
+const expected = { issuer: 'https://issuer.example', clientId: 'app' };
+const record: SessionRecord = {
+  v: RECORD_FORMAT_VERSION,
+  ...expected,
+  subject: 'auth0|1',
+  tokens: { accessToken: 'at', refreshToken: 'rt', expiresAt: 1, tokenType: 'Bearer' },
+  profile: { sub: 'auth0|1', name: 'Zoë Ørsted 李' },
+  savedAt: 2,
+};
+
+describe('session record', () => {
+  it('serialises as ASCII-only JSON and parses back to the same record', () => {
+    const text = serializeRecord(record);
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+    expect(parseRecord(text, expected)).toEqual({ ok: true, record });
+  });
+
+  it.each([
+    ['not JSON', '{"v":', /not valid JSON/],
+    ['another format version', JSON.stringify({ ...record, v: 2 }), /format version 2/],
+    ['no version at all (a stranger)', JSON.stringify({ token: 'x' }), /format version undefined/],
+    ['missing tokens', JSON.stringify({ ...record, tokens: undefined }), /missing fields/],
+    ['another issuer', JSON.stringify({ ...record, issuer: 'https://other.example' }), /another provider/],
+    ['another client id', JSON.stringify({ ...record, clientId: 'other' }), /another provider or client/],
+  ])('refuses %s with a reason that quotes no value', (_name, text, reason) => {
+    const parsed = parseRecord(text, expected);
+    expect(parsed).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+    if (!parsed.ok) expect(parsed.reason).not.toMatch(/\bat\b|\brt\b/);
+  });
+});
