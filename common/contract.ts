@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS, SESSION_STATE_EVENT } from './channels';
 import type { Diagnostics } from './diagnostics';
 import { metadataPatchSchema, type UserMetadata } from './metadata';
 import type { Result } from './result';
@@ -15,28 +16,28 @@ const returns = <T>() => undefined as unknown as T;
 const noInput = z.undefined();
 
 export const contract = {
-  getSessionState: { channel: 'latchkey:session:get', input: noInput, output: returns<SessionState>() },
-  signIn: { channel: 'latchkey:session:sign-in', input: noInput, output: returns<Profile>() },
-  cancelSignIn: { channel: 'latchkey:session:cancel-sign-in', input: noInput, output: returns<void>() },
-  reopenSignInPage: { channel: 'latchkey:session:reopen-sign-in', input: noInput, output: returns<void>() },
-  recheckSession: { channel: 'latchkey:session:recheck', input: noInput, output: returns<SessionState>() },
+  getSessionState: { channel: CHANNELS.getSessionState, input: noInput, output: returns<SessionState>() },
+  signIn: { channel: CHANNELS.signIn, input: noInput, output: returns<Profile>() },
+  cancelSignIn: { channel: CHANNELS.cancelSignIn, input: noInput, output: returns<void>() },
+  reopenSignInPage: { channel: CHANNELS.reopenSignInPage, input: noInput, output: returns<void>() },
+  recheckSession: { channel: CHANNELS.recheckSession, input: noInput, output: returns<SessionState>() },
   signOut: {
-    channel: 'latchkey:session:sign-out',
+    channel: CHANNELS.signOut,
     input: z.object({ everywhere: z.boolean() }).strict(),
     output: returns<void>(),
   },
-  getProfile: { channel: 'latchkey:account:profile', input: noInput, output: returns<Profile>() },
-  getMetadata: { channel: 'latchkey:account:metadata:get', input: noInput, output: returns<UserMetadata>() },
+  getProfile: { channel: CHANNELS.getProfile, input: noInput, output: returns<Profile>() },
+  getMetadata: { channel: CHANNELS.getMetadata, input: noInput, output: returns<UserMetadata>() },
   updateMetadata: {
-    channel: 'latchkey:account:metadata:update',
+    channel: CHANNELS.updateMetadata,
     input: z.object({ patch: metadataPatchSchema }).strict(),
     output: returns<UserMetadata>(),
   },
-  getDiagnostics: { channel: 'latchkey:diagnostics', input: noInput, output: returns<Diagnostics>() },
-} as const;
+  getDiagnostics: { channel: CHANNELS.getDiagnostics, input: noInput, output: returns<Diagnostics>() },
+} as const satisfies Record<keyof typeof CHANNELS, { channel: string; input: z.ZodType; output: unknown }>;
 
 /** Main pushes every SessionState change on this channel; the renderer never polls. */
-export const SESSION_STATE_EVENT = 'latchkey:session:state';
+export { SESSION_STATE_EVENT };
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;

@@ -12,4 +12,10 @@ export interface Diagnostics {
   lastValidatedAt: number | null;
   lastError: (ErrorInfo & { at: number }) | null;
   usersApi: 'auth0' | 'none';
+  /**
+   * Which provider this run uses: `local-demo` is the in-process demo provider a development build
+   * starts when nothing is configured (the renderer shows a banner saying so). Filled in by the shell
+   * (main/app.ts); absent where no shell runs (tests, the browser harness).
+   */
+  provider?: { kind: 'local-demo' | 'configured'; issuer: string };
 }

@@ -1,34 +1,28 @@
 import { z } from 'zod';
+import {
+  byteLength,
+  METADATA_KEY_PATTERN,
+  METADATA_LIMITS,
+  METADATA_MESSAGES,
+  RESERVED_METADATA_KEYS,
+} from './metadata-rules';
 
-/**
- * Limits on user_metadata edits. Auth0 refuses metadata over 16 KB (serialised); the per-key and
- * per-value bounds keep one field from eating the budget and keep hostile input cheap to reject.
- */
-export const METADATA_LIMITS = {
-  totalBytes: 16 * 1024,
-  keyLength: 64,
-  stringLength: 2048,
-  depth: 5,
-  keysPerObject: 64,
-  arrayLength: 64,
-} as const;
+// The limits live in metadata-rules.ts (no zod) so that the renderer can apply them without bundling zod.
+export { byteLength, METADATA_LIMITS } from './metadata-rules';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type UserMetadata = Record<string, JsonValue>;
 
-/** Keys that would reach Object.prototype in a naive merge; refused everywhere. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
 export const metadataKeySchema = z
   .string()
-  .min(1, 'A key cannot be empty.')
-  .max(METADATA_LIMITS.keyLength, `A key is at most ${METADATA_LIMITS.keyLength} characters.`)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'A key uses letters, digits, "_", "-" and "." only.')
-  .refine((key) => !FORBIDDEN_KEYS.has(key), 'That key name is reserved.');
+  .min(1, METADATA_MESSAGES.keyEmpty)
+  .max(METADATA_LIMITS.keyLength, METADATA_MESSAGES.keyTooLong)
+  .regex(METADATA_KEY_PATTERN, METADATA_MESSAGES.keyCharacters)
+  .refine((key) => !RESERVED_METADATA_KEYS.has(key), METADATA_MESSAGES.keyReserved);
 
-function jsonValueSchema(depth: number): z.ZodType<JsonValue> {
+function jsonValueSchema(depth: number): z.ZodType<JsonValue, JsonValue> {
   const scalar = z.union([
-    z.string().max(METADATA_LIMITS.stringLength, `A value is at most ${METADATA_LIMITS.stringLength} characters.`),
+    z.string().max(METADATA_LIMITS.stringLength, METADATA_MESSAGES.valueTooLong),
     z.number().finite(),
     z.boolean(),
     z.null(),
@@ -50,15 +44,28 @@ function jsonValueSchema(depth: number): z.ZodType<JsonValue> {
  */
 export const metadataPatchSchema = z
   .record(metadataKeySchema, jsonValueSchema(1))
-  .refine((o) => Object.keys(o).length > 0, 'Nothing to save.')
-  .refine((o) => Object.keys(o).length <= METADATA_LIMITS.keysPerObject, 'Too many keys in one save.')
-  .refine(
-    (o) => byteLength(JSON.stringify(o)) <= METADATA_LIMITS.totalBytes,
-    `Metadata is limited to ${METADATA_LIMITS.totalBytes / 1024} KB.`,
-  );
+  .refine((o) => Object.keys(o).length > 0, METADATA_MESSAGES.nothingToSave)
+  .refine((o) => Object.keys(o).length <= METADATA_LIMITS.keysPerObject, METADATA_MESSAGES.tooManyKeys)
+  .refine((o) => byteLength(JSON.stringify(o)) <= METADATA_LIMITS.totalBytes, METADATA_MESSAGES.tooLarge);
 
 export type MetadataPatch = Record<string, JsonValue>;
 
-export function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+/**
+ * What the provider stores after a patch, with Auth0's semantics (PATCH /api/v2/users/{id}): top-level
+ * keys merge, a `null` value deletes its key, any other value (objects included) replaces the old
+ * one whole. Pure: neither argument is changed.
+ */
+export function applyMetadataPatch(current: UserMetadata, patch: MetadataPatch): UserMetadata {
+  const merged: UserMetadata = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    // defineProperty, not assignment: a "__proto__" key (refused upstream) could never swap the prototype.
+    else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return merged;
+}
+
+/** The serialised size Auth0 counts against its 16 KB user_metadata limit. */
+export function metadataBytes(metadata: UserMetadata): number {
+  return byteLength(JSON.stringify(metadata));
 }

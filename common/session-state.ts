@@ -13,9 +13,7 @@ export interface Profile {
 }
 
 /** Where the session is kept. `memory` means it ends with this run, and says why and what to do. */
-export type SessionStorage =
-  | { kind: 'keychain' }
-  | { kind: 'memory'; problem: ErrorInfo; remedy: string };
+export type SessionStorage = { kind: 'keychain' } | { kind: 'memory'; problem: ErrorInfo; remedy: string };
 
 /** Why the person is signed out, when it was not their own doing (or was, to confirm it). */
 export type SignedOutReason =

@@ -1,0 +1,47 @@
+/**
+ * The user_metadata rules as plain data and functions, with no zod: main builds its schemas from
+ * them (common/metadata.ts) and the renderer checks the form with them, so both say the same thing in
+ * the same words, and the renderer's bundle does not carry a schema library.
+ */
+
+/**
+ * Limits on user_metadata edits. Auth0 refuses metadata over 16 KB (serialised); the per-key and
+ * per-value bounds keep one field from eating the budget and keep hostile input cheap to reject.
+ */
+export const METADATA_LIMITS = {
+  totalBytes: 16 * 1024,
+  keyLength: 64,
+  stringLength: 2048,
+  depth: 5,
+  keysPerObject: 64,
+  arrayLength: 64,
+} as const;
+
+export const METADATA_KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
+
+/** Keys that would reach Object.prototype in a naive merge; refused everywhere. */
+export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export const METADATA_MESSAGES = {
+  keyEmpty: 'A key cannot be empty.',
+  keyTooLong: `A key is at most ${METADATA_LIMITS.keyLength} characters.`,
+  keyCharacters: 'A key uses letters, digits, "_", "-" and "." only.',
+  keyReserved: 'That key name is reserved.',
+  valueTooLong: `A value is at most ${METADATA_LIMITS.stringLength} characters.`,
+  nothingToSave: 'Nothing to save.',
+  tooManyKeys: 'Too many keys in one save.',
+  tooLarge: `Metadata is limited to ${METADATA_LIMITS.totalBytes / 1024} KB.`,
+} as const;
+
+/** The first rule a key breaks, in the words main's schema uses, or undefined when it is fine. */
+export function metadataKeyProblem(key: string): string | undefined {
+  if (key.length === 0) return METADATA_MESSAGES.keyEmpty;
+  if (key.length > METADATA_LIMITS.keyLength) return METADATA_MESSAGES.keyTooLong;
+  if (!METADATA_KEY_PATTERN.test(key)) return METADATA_MESSAGES.keyCharacters;
+  if (RESERVED_METADATA_KEYS.has(key)) return METADATA_MESSAGES.keyReserved;
+  return undefined;
+}
+
+export function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}

@@ -1,0 +1,48 @@
+import { ipcMain, type BrowserWindow, type IpcMain } from 'electron';
+import type { HandlerTable } from '../common/contract';
+import { buildIpcRoutes, type IpcLog } from './ipc/invoke-wrapper';
+import type { SenderPolicy } from './ipc/sender-guard';
+import { startSessionStateBroadcast } from './ipc/state-broadcast';
+import type { SessionManager } from './session/types';
+
+/**
+ * The Electron transport of the contract, and nothing else: every channel goes through the one
+ * wrapper in ./ipc/invoke-wrapper (sender guard, input schema, error codes), which is tested without
+ * Electron. Only this file of the IPC layer imports `electron`.
+ */
+
+export interface RegisterIpcOptions extends SenderPolicy {
+  handlers: HandlerTable;
+  log?: IpcLog;
+  /** Defaults to Electron's ipcMain. */
+  ipc?: Pick<IpcMain, 'handle' | 'removeHandler'>;
+}
+
+/** Registers every contract channel; returns the function that removes them all again. */
+export function registerIpcHandlers(options: RegisterIpcOptions): () => void {
+  const ipc = options.ipc ?? ipcMain;
+  const routes = buildIpcRoutes(options.handlers, options, options.log);
+  for (const route of routes)
+    ipc.handle(route.channel, (event, input: unknown) => route.handle(event, input));
+  return () => {
+    for (const route of routes) ipc.removeHandler(route.channel);
+  };
+}
+
+export interface BroadcastSessionStateOptions extends SenderPolicy {
+  session: Pick<SessionManager, 'subscribe'>;
+  /** The app's windows at push time, e.g. `() => BrowserWindow.getAllWindows()`. */
+  windows: () => readonly BrowserWindow[];
+  log?: IpcLog;
+}
+
+/** Pushes every SessionState change to each trusted window on our origin; returns the unsubscribe. */
+export function broadcastSessionState(options: BroadcastSessionStateOptions): () => void {
+  return startSessionStateBroadcast({
+    session: options.session,
+    targets: () => options.windows().flatMap((window) => (window.isDestroyed() ? [] : [window.webContents])),
+    isTrustedWebContents: options.isTrustedWebContents,
+    allowedOrigins: options.allowedOrigins,
+    log: options.log,
+  });
+}

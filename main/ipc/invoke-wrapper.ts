@@ -1,0 +1,114 @@
+import {
+  contract,
+  METHOD_NAMES,
+  type HandlerTable,
+  type MethodName,
+  type MethodOutput,
+} from '../../common/contract';
+import { describeIssues } from '../../common/describe-issues';
+import { RESERVED_METADATA_KEYS } from '../../common/metadata-rules';
+import { fail, ok, type Result } from '../../common/result';
+import { toErrorInfo } from '../errors';
+import { toPlainData } from './plain-data';
+import { checkSender, type InvokeEventLike, type SenderPolicy } from './sender-guard';
+
+/**
+ * The one wrapper every IPC handler goes through: sender check, input validation, error mapping.
+ * It never throws and never rejects: whatever happens, the renderer gets a Result with a code.
+ */
+
+export interface IpcLog {
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type InvokeHandler<K extends MethodName = MethodName> = (
+  event: InvokeEventLike,
+  input: unknown,
+) => Promise<Result<MethodOutput<K>>>;
+
+export interface IpcRoute {
+  name: MethodName;
+  channel: string;
+  handle: InvokeHandler;
+}
+
+/** Bounds the scan; anything larger is refused by the schemas' own size limits anyway. */
+const MAX_SCANNED_NODES = 10_000;
+const MAX_SCAN_DEPTH = 16;
+
+/**
+ * Finds a key that, copied naively, reaches Object.prototype, anywhere in the input. zod silently
+ * strips an own "__proto__" key from records; a caller sending one is refused instead.
+ */
+function findReservedKey(input: unknown): string | undefined {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: input, depth: 0 }];
+  let scanned = 0;
+  while (stack.length > 0 && scanned < MAX_SCANNED_NODES) {
+    const { value, depth } = stack.pop()!;
+    scanned++;
+    if (typeof value !== 'object' || value === null || depth > MAX_SCAN_DEPTH) continue;
+    for (const key of Object.keys(value)) {
+      if (RESERVED_METADATA_KEYS.has(key)) return key;
+      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+const FORBIDDEN_MESSAGE = 'This page is not allowed to talk to Latchkey.';
+
+function describeThrown(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+}
+
+export function wrapHandler<K extends MethodName>(
+  name: K,
+  handler: HandlerTable[K],
+  policy: SenderPolicy,
+  log: IpcLog = console,
+): InvokeHandler<K> {
+  const { channel, input: schema } = contract[name];
+  return async (event, input) => {
+    try {
+      let verdict;
+      try {
+        verdict = checkSender(event, policy);
+      } catch (error) {
+        // Fail closed: an event we cannot read is an event we do not trust.
+        verdict = { allowed: false as const, reason: `unreadable event (${describeThrown(error)})` };
+      }
+      if (!verdict.allowed) {
+        log.warn(`IPC ${channel} refused: ${verdict.reason}`);
+        return fail({ code: 'FORBIDDEN', message: FORBIDDEN_MESSAGE });
+      }
+
+      const reserved = findReservedKey(input);
+      if (reserved !== undefined) {
+        return fail({
+          code: 'INVALID_INPUT',
+          message: `Invalid input. The key "${reserved}" is not allowed.`,
+        });
+      }
+      const parsed = schema.safeParse(input);
+      if (!parsed.success)
+        return fail({ code: 'INVALID_INPUT', message: describeIssues(parsed.error.issues) });
+
+      const value = await (handler as (input: unknown) => Promise<MethodOutput<K>>)(parsed.data);
+      return ok(toPlainData(value));
+    } catch (error) {
+      const info = toErrorInfo(error);
+      if (info.code === 'INTERNAL') log.error(`IPC ${channel} failed: ${describeThrown(error)}`);
+      return fail(info);
+    }
+  };
+}
+
+/** Every contract method, wrapped: what main/ipc.ts registers, one route per channel. */
+export function buildIpcRoutes(handlers: HandlerTable, policy: SenderPolicy, log?: IpcLog): IpcRoute[] {
+  return METHOD_NAMES.map((name) => ({
+    name,
+    channel: contract[name].channel,
+    handle: wrapHandler(name, handlers[name], policy, log) as InvokeHandler,
+  }));
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyMetadataPatch,
+  METADATA_LIMITS,
+  metadataBytes,
+  metadataPatchSchema,
+} from '../../../common/metadata';
+
+describe("applyMetadataPatch (Auth0's user_metadata semantics)", () => {
+  it('merges top-level keys and deletes those set to null', () => {
+    const current = { first_name: 'Ada', country: 'GB', prefs: { theme: 'dark', size: 2 } };
+    const merged = applyMetadataPatch(current, { country: 'NZ', first_name: null, last_name: 'Lovelace' });
+    expect(merged).toEqual({ country: 'NZ', last_name: 'Lovelace', prefs: { theme: 'dark', size: 2 } });
+    expect(current.first_name).toBe('Ada');
+  });
+
+  it('replaces nested objects whole instead of merging them', () => {
+    expect(applyMetadataPatch({ prefs: { theme: 'dark', size: 2 } }, { prefs: { size: 3 } })).toEqual({
+      prefs: { size: 3 },
+    });
+  });
+
+  it('never swaps the prototype, even for a "__proto__" key', () => {
+    const patch = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, never>;
+    const merged = applyMetadataPatch({}, patch);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('counts bytes as UTF-8, as the 16 KB limit does', () => {
+    expect(metadataBytes({ a: 'é' })).toBe('{"a":"é"}'.length + 1);
+  });
+});
+
+describe('metadataPatchSchema', () => {
+  it('accepts first_name, last_name, country', () => {
+    expect(
+      metadataPatchSchema.safeParse({ first_name: 'Ada', last_name: 'Lovelace', country: 'GB' }).success,
+    ).toBe(true);
+  });
+  it('refuses empty patches, bad keys, long values, deep nesting and oversized patches', () => {
+    const deep = { a: { b: { c: { d: { e: { f: 1 } } } } } };
+    const big = Object.fromEntries(
+      Array.from({ length: 10 }, (_, i) => [`k${i}`, 'x'.repeat(METADATA_LIMITS.stringLength)]),
+    );
+    for (const bad of [
+      {},
+      { 'a b': 1 },
+      { constructor: 1 },
+      { a: 'x'.repeat(5000) },
+      deep,
+      big,
+      { a: Number.NaN },
+    ]) {
+      expect(metadataPatchSchema.safeParse(bad).success).toBe(false);
+    }
+  });
+});
