@@ -10,10 +10,12 @@ step() { printf '\n== %s\n' "$*"; }
 step lint
 npx eslint . --max-warnings 0
 npx prettier --check . --log-level warn
+node scripts/electronegativity.mjs
 
 step typecheck
 npx tsc -p tsconfig.node.json
 npx tsc -p tsconfig.web.json
+npx tsc -p tsconfig.e2e.json
 
 step build
 npm run --silent build

@@ -4,9 +4,11 @@ import { auth0LogoutUrl, looksLikeAuth0 } from './end-session';
 import { toAuthError } from './errors';
 import { issuerTransport } from './issuer';
 import { startLoopbackReceiver } from './loopback-receiver';
+import { trimProviderMetadata } from './provider-metadata';
 import { toTokenSet } from './token-set';
 import type {
   AuthClient,
+  ProviderMetadata,
   ProviderSettings,
   SignInOptions,
   SignInResult,
@@ -59,6 +61,10 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
   const now = deps.now ?? Date.now;
   const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   let configuration: Promise<oidc.Configuration> | undefined;
+  /** The configuration once settled: what knownMetadata() reports. */
+  let settled: oidc.Configuration | undefined;
+  /** True while running on metadata saved by an earlier run rather than discovered in this one. */
+  let onSavedMetadata = false;
 
   async function loadConfiguration(): Promise<oidc.Configuration> {
     if (!settings.clientId.trim()) throw new LatchkeyError('CONFIG_INVALID', 'The client id is empty.');
@@ -84,11 +90,27 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     if (!configuration) {
       const pending = loadConfiguration();
       configuration = pending;
-      pending.catch(() => {
-        if (configuration === pending) configuration = undefined;
-      });
+      pending.then(
+        (config) => {
+          if (configuration === pending) settled = config;
+        },
+        () => {
+          if (configuration === pending) configuration = undefined;
+        },
+      );
     }
     return configuration;
+  }
+
+  /** A configuration from saved metadata, with the same transport rules as a discovered one. */
+  function configurationFromSaved(metadata: ProviderMetadata): oidc.Configuration {
+    const { allowInsecureRequests } = issuerTransport(settings.issuer);
+    const config = new oidc.Configuration({ ...metadata }, settings.clientId, undefined, oidc.None());
+    if (allowInsecureRequests) oidc.allowInsecureRequests(config);
+    config.timeout = httpTimeoutMs / 1000;
+    const injected = deps.fetch;
+    if (injected) config[oidc.customFetch] = (input, init) => injected(input, init as RequestInit);
+    return config;
   }
 
   async function completeSignIn(
@@ -200,7 +222,31 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     settings,
 
     async discover() {
+      if (onSavedMetadata) {
+        // Refresh what an earlier run saved; until this settles, calls keep using the saved copy.
+        const fresh = await loadConfiguration();
+        onSavedMetadata = false;
+        settled = fresh;
+        configuration = Promise.resolve(fresh);
+        return;
+      }
       await discoverConfiguration();
+    },
+
+    useSavedMetadata(metadata: ProviderMetadata) {
+      // Discovery already ran or runs in this process: what it finds is fresher than a saved copy.
+      if (configuration) return;
+      // The record holding it was written for this issuer (record.ts checks), so this is a guard
+      // against a mixed-up record, not against an attacker: the keychain is trusted storage.
+      if (metadata.issuer.replace(/\/$/, '') !== settings.issuer.replace(/\/$/, '')) return;
+      const config = configurationFromSaved(metadata);
+      settled = config;
+      onSavedMetadata = true;
+      configuration = Promise.resolve(config);
+    },
+
+    knownMetadata() {
+      return settled ? trimProviderMetadata(settled.serverMetadata()) : null;
     },
 
     signIn,

@@ -38,6 +38,24 @@ export interface UserInfoClaims {
   [claim: string]: unknown;
 }
 
+/**
+ * The part of the provider's discovery document Latchkey calls. Saved with the session so that a
+ * launch validates it without a discovery request on the critical path; not a secret.
+ */
+export interface ProviderMetadata {
+  issuer: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  userinfo_endpoint?: string;
+  revocation_endpoint?: string;
+  end_session_endpoint?: string;
+  jwks_uri?: string;
+  code_challenge_methods_supported?: string[];
+  authorization_response_iss_parameter_supported?: boolean;
+  /** Auth0 advertises this; its presence identifies an Auth0 tenant behind a custom domain. */
+  mfa_challenge_endpoint?: string;
+}
+
 export interface SignInResult {
   tokens: TokenSet;
   /** The ID token's `sub`; every later userinfo call must return the same subject. */
@@ -69,8 +87,18 @@ export interface SignInOptions {
  */
 export interface AuthClient {
   readonly settings: ProviderSettings;
-  /** Fetches (once per run) the discovery document; later calls reuse it. Safe to call early. */
+  /**
+   * Fetches (once per run) the discovery document; later calls reuse it. Safe to call early. When the
+   * client runs on saved metadata (useSavedMetadata), the first call discovers afresh and replaces it.
+   */
   discover(): Promise<void>;
+  /**
+   * Uses metadata an earlier run discovered (kept in the session record) instead of discovering on
+   * the critical path. Ignored once discovery has started, and when it names another issuer.
+   */
+  useSavedMetadata(metadata: ProviderMetadata): void;
+  /** The metadata in use, trimmed to ProviderMetadata, or null before discovery or a saved one. */
+  knownMetadata(): ProviderMetadata | null;
   signIn(options: SignInOptions): Promise<SignInResult>;
   refresh(refreshToken: string): Promise<TokenSet>;
   userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Profile } from '../../common/session-state';
-import type { TokenSet } from '../auth/types';
+import type { ProviderMetadata, TokenSet } from '../auth/types';
 
 /**
  * The one record kept in the keychain per (issuer, client id). `v` is the format version: a record
@@ -21,6 +21,11 @@ export interface SessionRecord {
   profile: Profile;
   /** Epoch ms of the write. */
   savedAt: number;
+  /**
+   * The provider's endpoints as last discovered, so the next launch validates the session without a
+   * discovery request first. Optional: a record without it simply discovers.
+   */
+  provider?: ProviderMetadata;
 }
 
 const profileSchema = z.object({
@@ -42,6 +47,19 @@ const tokenSetSchema = z.object({
   tokenType: z.string().min(1),
 });
 
+const providerMetadataSchema = z.object({
+  issuer: z.string().min(1),
+  authorization_endpoint: z.string().optional(),
+  token_endpoint: z.string().optional(),
+  userinfo_endpoint: z.string().optional(),
+  revocation_endpoint: z.string().optional(),
+  end_session_endpoint: z.string().optional(),
+  jwks_uri: z.string().optional(),
+  code_challenge_methods_supported: z.array(z.string()).optional(),
+  authorization_response_iss_parameter_supported: z.boolean().optional(),
+  mfa_challenge_endpoint: z.string().optional(),
+});
+
 const recordSchema = z.object({
   v: z.literal(RECORD_FORMAT_VERSION),
   issuer: z.string().min(1),
@@ -50,6 +68,7 @@ const recordSchema = z.object({
   tokens: tokenSetSchema,
   profile: profileSchema,
   savedAt: z.number().finite(),
+  provider: providerMetadataSchema.optional(),
 });
 
 /** Why a stored value could not be used. The text never quotes the value (it may hold tokens). */

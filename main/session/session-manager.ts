@@ -192,7 +192,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
    * Saves the record; never throws. On failure the session carries on in memory and storage says
    * why; the next save tries the keychain again and, when it works, storage returns to keychain.
    */
-  async function persist(record: SessionRecord): Promise<void> {
+  async function persist(unsaved: SessionRecord): Promise<void> {
+    const provider = auth.knownMetadata();
+    const record = provider ? { ...unsaved, provider } : unsaved;
     // Already known to be failing: one try, so a hung keychain costs one timeout, not several.
     const tries = storage.kind === 'memory' ? 1 : 1 + writeRetries;
     let failure: unknown;
@@ -438,8 +440,21 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     epoch += 1;
     session = result.record;
+    // The endpoints saved with the session: validation needs no discovery request first.
+    if (result.record.provider) auth.useSavedMetadata(result.record.provider);
     setPhase({ status: 'restoring', profile: result.record.profile });
     return true;
+  }
+
+  /**
+   * Discovery off the critical path: with no session, so that "Sign in" opens the browser at once;
+   * after a restore on saved endpoints, to pick up any change for the next launch. A failure here
+   * costs nothing: the next call that needs the provider discovers again.
+   */
+  function discoverInBackground(): void {
+    auth.discover().catch((error: unknown) => {
+      log.info(`session: background discovery failed (${toErrorInfo(error).code})`);
+    });
   }
 
   async function runRestore(): Promise<SessionState> {
@@ -451,7 +466,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     } finally {
       reading = null;
     }
-    return found ? validate() : published;
+    if (!found) {
+      discoverInBackground();
+      return published;
+    }
+    const validated = await validate();
+    // Only once the provider answered: while it is unreachable the retries are what matter.
+    if (!disposed && validated.status === 'signedIn') discoverInBackground();
+    return validated;
   }
 
   function restore(): Promise<SessionState> {
@@ -629,7 +651,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       await handleFailure(error, startedEpoch);
       throw asLatchkeyError(error);
     }
-    return operation(current.tokens.accessToken, current.subject);
+    try {
+      return await operation(current.tokens.accessToken, current.subject);
+    } catch (error) {
+      if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
+      // DESIGN.md: a 401 right after a successful refresh ends the session, as in fetchClaims.
+      const ended = new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
+      await handleFailure(ended, startedEpoch);
+      throw ended;
+    }
   }
 
   function diagnostics(): Diagnostics {

@@ -268,4 +268,29 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
     await expect(manager.withAccessToken(async () => 1)).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     manager.dispose();
   });
+
+  it('ends the session when the API refuses the freshly refreshed access token too (a 401 after a successful refresh)', async () => {
+    const record = await savedSession(idp, 'grace', { expiresAt: Date.now() + 3600_000 });
+    await storeFor(idp, service, keytar).write(record);
+    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
+    await manager.restore();
+    const mark = idp.requestLog.length;
+    const { LatchkeyError } = await import('../../../main/errors');
+    let calls = 0;
+
+    // The operation stands for an API that refuses every token this grant yields.
+    const error = await manager
+      .withAccessToken(async () => {
+        calls += 1;
+        throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
+      })
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(calls).toBe(2);
+    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
+    expect(await accountsIn(keytar, service)).toEqual([]);
+    manager.dispose();
+  });
 });

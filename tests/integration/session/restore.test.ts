@@ -21,6 +21,8 @@ import {
   USERINFO,
 } from './session-rig';
 
+const DISCOVERY = 'GET /.well-known/openid-configuration';
+
 describe.skipIf(!PRIVATE_KEYRING)(`restore at launch (${NO_PRIVATE_KEYRING_REASON})`, () => {
   let idp: RunningIdp;
   let keytar: KeychainBackend;
@@ -165,7 +167,39 @@ describe.skipIf(!PRIVATE_KEYRING)(`restore at launch (${NO_PRIVATE_KEYRING_REASO
       storage: { kind: 'keychain' },
     });
     expect(await accountsIn(keytar, service)).toEqual([]);
-    expect(requestsSince(idp, mark)).toEqual([]);
+    // Signed out, the manager warms discovery so that "Sign in" opens the browser at once; it sends
+    // nothing that involves the discarded record.
+    expect(requestsSince(idp, mark).filter((request) => request !== DISCOVERY)).toEqual([]);
+    manager.dispose();
+  });
+
+  it('validates with a single userinfo request when the record carries the provider endpoints', async () => {
+    const discovered = authClientFor(idp);
+    await discovered.discover();
+    const provider = discovered.knownMetadata();
+    expect(provider).toMatchObject({ issuer: idp.issuer, userinfo_endpoint: `${idp.issuer}/me` });
+    const record = {
+      ...(await savedSession(idp, 'ada', { expiresAt: Date.now() + 3600_000 })),
+      ...{ provider },
+    };
+    const { manager, mark } = await launchWith(record);
+    let beforeValidated: string[] | null = null;
+    manager.subscribe((state) => {
+      if (state.status === 'signedIn') beforeValidated ??= requestsSince(idp, mark);
+    });
+
+    await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+
+    // No discovery on the critical path: the saved endpoints are used, then refreshed in the background.
+    expect(beforeValidated).toEqual([USERINFO]);
+    await expect.poll(() => requestsSince(idp, mark)).toContain(DISCOVERY);
+    manager.dispose();
+  });
+
+  it('warms discovery in the background when there is no saved session', async () => {
+    const { manager, mark } = await launchWith(null);
+    await manager.restore();
+    await expect.poll(() => requestsSince(idp, mark)).toEqual([DISCOVERY]);
     manager.dispose();
   });
 
