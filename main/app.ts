@@ -1,0 +1,241 @@
+import { app, BrowserWindow, dialog, net, powerMonitor, session as electronSession, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostics } from '../common/diagnostics';
+import type { ProviderSettings } from './auth/types';
+import { avatarUrlFor, createAvatarCache } from './avatar';
+import { configurationHelp, localDemoSettings, resolveProviderChoice } from './config';
+import { isLatchkeyError } from './errors';
+import { broadcastSessionState, registerIpcHandlers } from './ipc';
+import { createFileLogger, type Logger } from './log';
+import { redactValue } from './log-redaction';
+import { createServices, type Services } from './services';
+import { externalLinkAllowlist } from './shell/external-links';
+import { wireLifecycle, type Lifecycle } from './shell/lifecycle';
+import { createOpenExternal } from './shell/open-external';
+import {
+  currentPicture,
+  decoratedSubscribe,
+  decorateHandlers,
+  type ShellDecorations,
+} from './shell/shell-handlers';
+import {
+  bringToFront,
+  createMainWindow,
+  denyAllPermissions,
+  guardWebContents,
+  installAppProtocol,
+  registerAppScheme,
+} from './window';
+
+/**
+ * The composition root, and the only file that wires: configuration -> services -> window -> IPC ->
+ * session restore. Everything it calls is tested on its own; this file only decides the order.
+ */
+
+export interface RunningApp {
+  services: Services;
+  provider: NonNullable<Diagnostics['provider']>;
+  lifecycle: Lifecycle;
+  getWindow(): BrowserWindow | undefined;
+  log: Logger;
+}
+
+/** The port the local demo provider prefers in development (its issuer is then stable across runs). */
+export const LOCAL_PROVIDER_PORT = 4400;
+
+// Must happen before `ready`: a scheme registered later is not privileged (no origin, not secure).
+registerAppScheme();
+
+/** Resolves once the app is up (or undefined when this launch handed over to a running instance). */
+export const started: Promise<RunningApp | undefined> = main().catch((error: unknown) => {
+  fail('Latchkey could not start', error);
+  return undefined;
+});
+
+async function main(): Promise<RunningApp | undefined> {
+  // One instance: a second launch only wakes the first ('second-instance' in shell/lifecycle.ts).
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+  // Every renderer sandboxed, whatever a window's own preferences say.
+  app.enableSandbox();
+  await app.whenReady();
+
+  const log = createFileLogger({
+    filePath: join(app.getPath('logs'), 'main.log'),
+    level: app.isPackaged ? 'info' : 'debug',
+    console: !app.isPackaged,
+  });
+  log.info(
+    `Latchkey ${app.getVersion()} starting (Electron ${process.versions.electron ?? '?'}, ${process.platform})`,
+  );
+  denyAllPermissions(electronSession.defaultSession, log);
+
+  const provider = await chooseProvider(log);
+  if (!provider) return undefined;
+  const { settings, diagnostics: providerInfo, cleanups } = provider;
+
+  const openExternal = createOpenExternal({
+    env: process.env,
+    systemOpen: (url) => shell.openExternal(url),
+    writeStdout: (line) => void process.stdout.write(line),
+    log,
+  });
+  const allowlist = externalLinkAllowlist(settings.issuer);
+  app.on('web-contents-created', (_event, contents) =>
+    guardWebContents(contents, { allowlist, openExternal, log }),
+  );
+
+  const services = createServices({
+    settings,
+    openExternal,
+    log,
+    sessionOptions: { platform: process.platform },
+  });
+
+  const avatars = createAvatarCache({ cacheDir: join(app.getPath('userData'), 'avatars'), log });
+  installAppProtocol({
+    rendererRoot: join(appRoot(), 'dist', 'renderer'),
+    avatar: () => avatars.get(currentPicture(services.session)),
+  });
+
+  // Windows Latchkey made itself; the IPC sender guard answers only these.
+  const trusted = new Set<number>();
+  let window: BrowserWindow | undefined;
+  const openWindow = (): BrowserWindow => {
+    const created = createMainWindow({
+      preloadPath: join(appRoot(), 'dist', 'preload', 'index.cjs'),
+      devTools: !app.isPackaged,
+      iconPath: developmentIcon(),
+      log,
+    });
+    const id = created.webContents.id;
+    trusted.add(id);
+    created.on('closed', () => {
+      trusted.delete(id);
+      if (window === created) window = undefined;
+    });
+    window = created;
+    return created;
+  };
+  const showWindow = (): void => {
+    const target = window && !window.isDestroyed() ? window : openWindow();
+    bringToFront(target, process.platform === 'darwin' ? () => app.focus({ steal: true }) : undefined);
+  };
+  openWindow();
+
+  const decorations: ShellDecorations = { provider: providerInfo, localPicture: avatarUrlFor };
+  const isTrustedWebContents = (id: number): boolean => trusted.has(id);
+  registerIpcHandlers({
+    handlers: decorateHandlers(services.handlers, decorations),
+    isTrustedWebContents,
+    log,
+  });
+  broadcastSessionState({
+    session: decoratedSubscribe(services.session, decorations),
+    windows: () => BrowserWindow.getAllWindows(),
+    isTrustedWebContents,
+    log,
+  });
+
+  const lifecycle = wireLifecycle({
+    app,
+    powerMonitor,
+    session: services.session,
+    isOnline: () => net.isOnline(),
+    showWindow,
+    cleanups,
+    platform: process.platform,
+    log,
+  });
+
+  // The cached profile shows at once; validation with the provider follows in the background.
+  services.session.restore().catch((error: unknown) => log.error('restoring the session failed', error));
+  return { services, provider: providerInfo, lifecycle, getWindow: () => window, log };
+}
+
+interface ChosenProvider {
+  settings: ProviderSettings;
+  diagnostics: NonNullable<Diagnostics['provider']>;
+  cleanups: Array<() => Promise<void>>;
+}
+
+/** Reads the configuration; starts the local demo provider when a development build has none. */
+async function chooseProvider(log: Logger): Promise<ChosenProvider | undefined> {
+  let choice;
+  try {
+    choice = await resolveProviderChoice({
+      argv: process.argv,
+      env: process.env,
+      userDataDir: app.getPath('userData'),
+      isPackaged: app.isPackaged,
+    });
+  } catch (error) {
+    if (!isLatchkeyError(error, 'CONFIG_INVALID')) throw error;
+    log.error(error.message);
+    dialog.showErrorBox('Latchkey: the provider settings are invalid', error.message);
+    app.quit();
+    return undefined;
+  }
+
+  if (choice.kind === 'unconfigured') {
+    log.warn(`no provider configured; expected ${choice.settingsFile}`);
+    dialog.showErrorBox('Latchkey is not configured yet', configurationHelp(choice.settingsFile));
+    app.quit();
+    return undefined;
+  }
+
+  if (choice.kind === 'configured') {
+    log.info(`provider: ${choice.settings.issuer} (client ${choice.settings.clientId})`);
+    return {
+      settings: choice.settings,
+      diagnostics: { kind: 'configured', issuer: choice.settings.issuer },
+      cleanups: [],
+    };
+  }
+
+  // Development with nothing configured: the local provider, in this process. Imported lazily so a
+  // packaged build (where it is never used and oidc-provider is not shipped) never loads it.
+  const { startIdp } = await import('../idp');
+  const idp = await startIdp({ port: LOCAL_PROVIDER_PORT }).catch((error: unknown) => {
+    log.warn(`port ${LOCAL_PROVIDER_PORT} is taken, the local provider uses another one`, error);
+    return startIdp({ port: 0 });
+  });
+  log.info(
+    `no provider configured: using the local demo provider at ${idp.issuer} (login ada / lovelace-demo)`,
+  );
+  return {
+    settings: localDemoSettings(idp),
+    diagnostics: { kind: 'local-demo', issuer: idp.issuer },
+    cleanups: [() => idp.close()],
+  };
+}
+
+/**
+ * The folder holding dist/ (app.asar when packaged). From the bundle's own location (dist/main), not
+ * app.getAppPath(): launched as `electron dist/main/app.cjs` (as the Playwright project does), the
+ * app path is dist/main itself.
+ */
+function appRoot(): string {
+  return typeof __dirname === 'string' ? join(__dirname, '..', '..') : app.getAppPath();
+}
+
+function developmentIcon(): string | undefined {
+  if (app.isPackaged || process.platform === 'darwin') return undefined;
+  const icon = join(appRoot(), 'build', 'icons', '512x512.png');
+  return existsSync(icon) ? icon : undefined;
+}
+
+function fail(title: string, error: unknown): void {
+  const message = isLatchkeyError(error)
+    ? error.message
+    : 'An unexpected error stopped Latchkey. The log has the details.';
+  console.error(title, redactValue(error));
+  try {
+    dialog.showErrorBox(title, message);
+  } finally {
+    app.exit(1);
+  }
+}

@@ -1,0 +1,229 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { issuerTransport, isLoopbackHost } from './auth/issuer';
+import type { ProviderSettings } from './auth/types';
+import {
+  CONFIG_FIELDS,
+  ENV_NAMES,
+  FLAG_NAMES,
+  readEnvironment,
+  readFlags,
+  readSettingsFile,
+  SETTINGS_FILE_NAME,
+  type ConfigField,
+  type ConfigLayer,
+} from './config/sources';
+import { LatchkeyError } from './errors';
+
+/**
+ * Which provider the app signs in with. Three layers, merged field by field with the highest winning:
+ * command-line flags > environment variables > the settings file in the user-data folder. An Auth0
+ * domain in a layer stands for that layer's issuer, audience, users API and scopes; explicit fields
+ * of the same layer or of a higher one still override it. Plain Node (no electron).
+ */
+
+export { SETTINGS_FILE_NAME, ENV_NAMES, FLAG_NAMES } from './config/sources';
+
+/** What the Auth0 Management API needs for the profile and metadata screens (plus a refresh token). */
+export const AUTH0_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+  'read:current_user',
+  'update:current_user_metadata',
+] as const;
+
+/** A generic OpenID provider: the standard claims and a refresh token, nothing provider-specific. */
+export const GENERIC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+export type ProviderChoice =
+  /** Settings were given and are valid. */
+  | { kind: 'configured'; settings: ProviderSettings }
+  /** Nothing configured, development build: start the local provider in-process and use it. */
+  | { kind: 'local-demo' }
+  /** Nothing configured, packaged build: tell the person how to configure the app. */
+  | { kind: 'unconfigured'; settingsFile: string };
+
+export interface ConfigInputs {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** The user-data folder; the settings file is `latchkey.config.json` in it. */
+  userDataDir: string;
+  /** Packaged builds never fall back to the local demo provider. */
+  isPackaged: boolean;
+}
+
+export function settingsFilePath(userDataDir: string): string {
+  return join(userDataDir, SETTINGS_FILE_NAME);
+}
+
+/** Reads the three layers and decides. Throws CONFIG_INVALID naming every bad value and where it came from. */
+export async function resolveProviderChoice(inputs: ConfigInputs): Promise<ProviderChoice> {
+  const settingsFile = settingsFilePath(inputs.userDataDir);
+  const layers = [await readSettingsFile(settingsFile), readEnvironment(inputs.env), readFlags(inputs.argv)];
+  const merged = mergeLayers(layers.map(expandAuth0Domain));
+  if (Object.keys(merged).length === 0) {
+    return inputs.isPackaged ? { kind: 'unconfigured', settingsFile } : { kind: 'local-demo' };
+  }
+  return { kind: 'configured', settings: validateSettings(merged) };
+}
+
+/** The settings for the in-process local provider (development default). */
+export function localDemoSettings(idp: {
+  issuer: string;
+  clientId: string;
+  audience: string;
+}): ProviderSettings {
+  return {
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    audience: idp.audience,
+    scopes: [...AUTH0_SCOPES],
+    usersApi: { kind: 'auth0', baseUrl: `${idp.issuer}/api/v2` },
+  };
+}
+
+/** Where the settings go, as steps a person can follow (shown by a packaged build with none). */
+export function configurationHelp(settingsFile: string): string {
+  return [
+    'Latchkey does not know which sign-in provider to use yet.',
+    '',
+    `Create the file ${settingsFile} with, for an Auth0 tenant:`,
+    '  { "auth0Domain": "YOUR-TENANT.eu.auth0.com", "clientId": "YOUR-NATIVE-APP-CLIENT-ID" }',
+    'or, for any other OpenID provider:',
+    '  { "issuer": "https://login.example.com/", "clientId": "YOUR-CLIENT-ID" }',
+    '',
+    `Environment variables (${ENV_NAMES.auth0Domain}, ${ENV_NAMES.issuer}, ${ENV_NAMES.clientId}, ${ENV_NAMES.audience}, ${ENV_NAMES.scopes}) and flags (${FLAG_NAMES.auth0Domain}=, ${FLAG_NAMES.issuer}=, ${FLAG_NAMES.clientId}=, ${FLAG_NAMES.audience}=) work too.`,
+    'The client must be a native (public) application allowing the redirect http://127.0.0.1/callback.',
+    'Then start Latchkey again.',
+  ].join('\n');
+}
+
+/** A DNS host name (an Auth0 tenant or custom domain), optionally with a port; no scheme, no path. */
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/i;
+
+function expandAuth0Domain(layer: ConfigLayer): ConfigLayer {
+  const domain = layer.auth0Domain;
+  if (!domain) return layer;
+  if (!HOST_NAME.test(domain.value)) {
+    throw new LatchkeyError(
+      'CONFIG_INVALID',
+      `${domain.source}: "${domain.value}" is not a host name. Give the tenant's domain alone, like tenant.eu.auth0.com (no https://, no path).`,
+    );
+  }
+  const host = domain.value.toLowerCase();
+  const source = domain.source;
+  // Auth0's issuer is the domain with a trailing slash; the Management API's identifier is /api/v2/.
+  const expanded: ConfigLayer = {
+    issuer: { value: `https://${host}/`, source },
+    audience: { value: `https://${host}/api/v2/`, source },
+    usersApi: { value: `https://${host}/api/v2`, source },
+    scopes: { value: AUTH0_SCOPES.join(' '), source },
+  };
+  const { auth0Domain: _domain, ...explicit } = layer;
+  return { ...expanded, ...explicit };
+}
+
+function mergeLayers(layers: readonly ConfigLayer[]): ConfigLayer {
+  const merged: ConfigLayer = {};
+  for (const layer of layers) {
+    for (const field of CONFIG_FIELDS) {
+      const entry = layer[field];
+      if (entry) merged[field] = entry;
+    }
+  }
+  return merged;
+}
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+function httpsOrLoopbackUrl(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a valid URL';
+  }
+  if (url.username || url.password || url.search || url.hash)
+    return 'must not contain credentials, a query or a fragment';
+  if (url.protocol === 'https:') return null;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return null;
+  return 'must use https (plain http only on this computer: 127.0.0.1, ::1, localhost)';
+}
+
+const fieldSchemas: Record<Exclude<ConfigField, 'auth0Domain'>, z.ZodType<string>> = {
+  issuer: z.string().superRefine((value, ctx) => {
+    try {
+      issuerTransport(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+  clientId: z
+    .string()
+    .max(256, 'is longer than 256 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces'),
+  audience: z
+    .string()
+    .max(512, 'is longer than 512 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable characters without spaces'),
+  scopes: z.string().superRefine((value, ctx) => {
+    const scopes = splitScopes(value);
+    const bad = scopes.filter((scope) => !SCOPE_TOKEN.test(scope));
+    if (bad.length > 0)
+      ctx.addIssue({ code: 'custom', message: `has invalid scope names: ${bad.join(', ')}` });
+    if (!scopes.includes('openid')) ctx.addIssue({ code: 'custom', message: 'must include "openid"' });
+  }),
+  usersApi: z.string().superRefine((value, ctx) => {
+    if (value === 'none') return;
+    const problem = httpsOrLoopbackUrl(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (or "none")` });
+  }),
+};
+
+function splitScopes(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
+function validateSettings(merged: ConfigLayer): ProviderSettings {
+  const problems: string[] = [];
+  if (!merged.issuer) {
+    problems.push(
+      `No issuer: set ${FLAG_NAMES.issuer}=, ${ENV_NAMES.issuer}, "issuer" in ${SETTINGS_FILE_NAME}, or an Auth0 domain (${FLAG_NAMES.auth0Domain}=, ${ENV_NAMES.auth0Domain}).`,
+    );
+  }
+  if (!merged.clientId) {
+    problems.push(
+      `No client id: set ${FLAG_NAMES.clientId}=, ${ENV_NAMES.clientId} or "clientId" in ${SETTINGS_FILE_NAME}.`,
+    );
+  }
+  for (const field of Object.keys(fieldSchemas) as Array<keyof typeof fieldSchemas>) {
+    const entry = merged[field];
+    if (!entry) continue;
+    const result = fieldSchemas[field].safeParse(entry.value);
+    if (!result.success) {
+      for (const issue of result.error.issues)
+        problems.push(`${entry.source} ("${entry.value}") ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !merged.issuer || !merged.clientId) {
+    throw new LatchkeyError(
+      'CONFIG_INVALID',
+      `The provider settings are invalid:\n- ${problems.join('\n- ')}`,
+    );
+  }
+  const usersApi = merged.usersApi?.value;
+  return {
+    issuer: merged.issuer.value,
+    clientId: merged.clientId.value,
+    ...(merged.audience ? { audience: merged.audience.value } : {}),
+    scopes: merged.scopes ? splitScopes(merged.scopes.value) : [...GENERIC_SCOPES],
+    usersApi:
+      usersApi && usersApi !== 'none'
+        ? { kind: 'auth0', baseUrl: usersApi.replace(/\/+$/, '') }
+        : { kind: 'none' },
+  };
+}

@@ -1,0 +1,118 @@
+import type { SessionState } from '../../common/session-state';
+import type { Logger } from '../log';
+import type { SessionManager } from '../session/types';
+import { watchConnectivity } from './connectivity';
+import { signInJustCompleted } from './sign-in-focus';
+
+/**
+ * The app's reactions to the outside world, written against the few event sources they need so that
+ * they run in tests as in the app (main/app.ts passes Electron's `app` and `powerMonitor`):
+ * - a second launch brings the running window to the front (the single-instance lock is in app.ts);
+ * - waking from sleep, unlocking the screen and the network coming back re-check the session at once
+ *   (DESIGN.md: "re-checks by itself ... when the machine wakes, when the network returns");
+ * - a finished browser sign-in brings the window to the front;
+ * - quitting disposes the session (cancels a pending sign-in, which closes the loopback receiver)
+ *   and runs the other cleanups before the process ends.
+ */
+
+// Electron's and Node's emitters type their listeners differently; `any` is what both accept.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+
+export interface EventSource {
+  on(event: string, listener: Listener): unknown;
+}
+
+export interface QuitEvent {
+  preventDefault(): void;
+}
+
+export interface LifecycleDeps {
+  app: EventSource & { quit(): void };
+  powerMonitor: EventSource;
+  session: Pick<SessionManager, 'recheck' | 'subscribe' | 'getState' | 'dispose'>;
+  /** Electron's net.isOnline. */
+  isOnline: () => boolean;
+  /** Shows and focuses the main window (re-creating it on macOS when it was closed). */
+  showWindow: () => void;
+  /** Extra async cleanups at quit (the in-process local provider). Bounded by `quitTimeoutMs`. */
+  cleanups?: ReadonlyArray<() => Promise<void>>;
+  /** On macOS an app conventionally stays alive with no window; elsewhere it quits. */
+  platform: NodeJS.Platform;
+  log: Logger;
+  connectivityPollMs?: number;
+  quitTimeoutMs?: number;
+}
+
+export interface Lifecycle {
+  /** Stops listening (the app is quitting anyway; used by tests). */
+  stop(): void;
+}
+
+export function wireLifecycle(deps: LifecycleDeps): Lifecycle {
+  const { app, powerMonitor, session, log } = deps;
+
+  const recheck = (why: string) => () => {
+    log.info(`re-checking the session: ${why}`);
+    session.recheck().catch((error: unknown) => log.warn(`re-check after ${why} failed`, error));
+  };
+
+  app.on('second-instance', () => deps.showWindow());
+  // macOS: clicking the dock icon with no window open.
+  app.on('activate', () => deps.showWindow());
+  app.on('window-all-closed', () => {
+    if (deps.platform !== 'darwin') app.quit();
+  });
+
+  powerMonitor.on('resume', recheck('the computer woke up'));
+  powerMonitor.on('unlock-screen', recheck('the screen was unlocked'));
+  const stopConnectivity = watchConnectivity({
+    isOnline: deps.isOnline,
+    onBackOnline: recheck('the network came back'),
+    ...(deps.connectivityPollMs ? { intervalMs: deps.connectivityPollMs } : {}),
+  });
+
+  let previous: SessionState | undefined = session.getState();
+  const unsubscribe = session.subscribe((state) => {
+    if (signInJustCompleted(previous, state)) deps.showWindow();
+    previous = state;
+  });
+
+  let quitting: 'no' | 'cleaning' | 'done' = 'no';
+  const onBeforeQuit = (event: QuitEvent) => {
+    if (quitting === 'done') return;
+    if (quitting === 'cleaning') {
+      event.preventDefault();
+      return;
+    }
+    quitting = 'cleaning';
+    stopConnectivity();
+    unsubscribe();
+    try {
+      session.dispose();
+    } catch (error) {
+      log.error('disposing the session failed', error);
+    }
+    const cleanups = deps.cleanups ?? [];
+    if (cleanups.length === 0) {
+      quitting = 'done';
+      return;
+    }
+    // Hold the quit until the cleanups finish (or time out), then quit for real.
+    event.preventDefault();
+    const all = Promise.allSettled(cleanups.map((cleanup) => cleanup()));
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, deps.quitTimeoutMs ?? 3_000).unref());
+    void Promise.race([all, timeout]).then(() => {
+      quitting = 'done';
+      app.quit();
+    });
+  };
+  app.on('before-quit', onBeforeQuit as Listener);
+
+  return {
+    stop: () => {
+      stopConnectivity();
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { BrowserWindow, protocol, type Session, type WebContents } from 'electron';
+import { APP_SCHEME } from '../common/app-origin';
+import type { Logger } from './log';
+import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from './shell/app-protocol';
+import type { ExternalLinkRule } from './shell/external-links';
+import { decideNavigation, decidePermission } from './shell/navigation-policy';
+import { secureWebPreferences } from './shell/web-preferences';
+
+/**
+ * The window and every Electron security setting around it. The decisions themselves live in plain
+ * modules under ./shell (tested without Electron); this file only attaches them to Electron's hooks.
+ */
+
+/**
+ * Must run before `app` is ready. `standard` gives app://latchkey a real origin (relative URLs,
+ * storage, the IPC sender check's origin); `secure` makes it a secure context like https, so the
+ * page is never "mixed content". No bypassCSP, no service workers, no CORS for other origins.
+ * `supportFetchAPI` lets Chromium load the page's ES modules over the scheme.
+ */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    {
+      scheme: APP_SCHEME,
+      privileges: {
+        standard: true,
+        secure: true,
+        supportFetchAPI: true,
+        bypassCSP: false,
+        allowServiceWorkers: false,
+        corsEnabled: false,
+        stream: false,
+        codeCache: false,
+      },
+    },
+  ]);
+}
+
+/** Serves dist/renderer (and the avatar) on app://latchkey; must run after `app` is ready. */
+export function installAppProtocol(options: AppProtocolOptions): void {
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(options));
+}
+
+/**
+ * Refuses every permission request and check on a session (camera, microphone, notifications,
+ * geolocation, clipboard, HID/USB/serial devices, screen capture). Checklist: "Handle session
+ * permission requests from remote content"; the app's own page needs none either.
+ */
+export function denyAllPermissions(session: Session, log: Logger): void {
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    log.warn(`permission request refused: ${permission}`);
+    callback(decidePermission(permission));
+  });
+  session.setPermissionCheckHandler((_contents, permission) => decidePermission(permission));
+  session.setDevicePermissionHandler(() => false);
+  session.setDisplayMediaRequestHandler((_request, callback) => callback(null));
+}
+
+export interface GuardOptions {
+  allowlist: readonly ExternalLinkRule[];
+  openExternal: (url: string) => Promise<void>;
+  log: Logger;
+}
+
+/**
+ * Attaches the navigation, redirect, new-window and <webview> refusals to a webContents. Applied by
+ * app.ts to every webContents Electron creates ('web-contents-created'), not only the main window's.
+ */
+export function guardWebContents(contents: WebContents, options: GuardOptions): void {
+  const leave = (url: string, how: string): void => {
+    const decision = decideNavigation(url, options.allowlist);
+    if (decision.openExternally) {
+      options.openExternal(url).catch((error: unknown) => options.log.warn(`opening a link failed`, error));
+    } else {
+      options.log.warn(`${how} refused: ${describeUrl(url)}`);
+    }
+  };
+
+  contents.on('will-navigate', (event) => {
+    event.preventDefault();
+    leave(event.url, 'navigation');
+  });
+  contents.on('will-frame-navigate', (event) => {
+    event.preventDefault();
+    if (event.isMainFrame) return; // will-navigate already handled the main frame
+    options.log.warn(`frame navigation refused: ${describeUrl(event.url)}`);
+  });
+  contents.on('will-redirect', (event) => {
+    event.preventDefault();
+    options.log.warn(`redirect refused: ${describeUrl(event.url)}`);
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    leave(url, 'new window');
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    options.log.warn('<webview> refused');
+  });
+}
+
+/** Origin and path only: a query string may hold anything. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`.slice(0, 200);
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+export interface MainWindowOptions {
+  preloadPath: string;
+  devTools: boolean;
+  /** Linux and Windows in development; packaged builds take the icon from the executable. */
+  iconPath?: string | undefined;
+  log: Logger;
+}
+
+/** The one window. Shown when its first paint is ready, so it never flashes white. */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 960,
+    height: 720,
+    minWidth: 560,
+    minHeight: 480,
+    show: false,
+    title: 'Latchkey',
+    autoHideMenuBar: true,
+    backgroundColor: '#101418',
+    ...(options.iconPath ? { icon: options.iconPath } : {}),
+    webPreferences: secureWebPreferences({ preloadPath: options.preloadPath, devTools: options.devTools }),
+  });
+  window.once('ready-to-show', () => window.show());
+  window
+    .loadURL(APP_ENTRY_URL)
+    .catch((error: unknown) => options.log.error('loading the page failed', error));
+  return window;
+}
+
+/** Brings the window to the front (sign-in finished in the browser, or a second launch). */
+export function bringToFront(window: BrowserWindow, stealFocus: (() => void) | undefined): void {
+  if (window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  stealFocus?.();
+  window.focus();
+}

@@ -1,0 +1,145 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFileLogger, withRedaction, type Logger } from '../../../main/log';
+import { redact, redactValue, REDACTED } from '../../../main/log-redaction';
+
+// A JWT-shaped string (header.payload.signature); not a real token.
+const JWT =
+  'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJsb2NhbHxhZGEiLCJhdWQiOiJsYXRjaGtleSJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU';
+const OPAQUE = 'Zq8xY2vT7nPqR4sLw9KjH3mB6cD1fG0aE5uI';
+
+describe('redact (strings)', () => {
+  it('cuts JWT-looking strings wherever they appear', () => {
+    const out = redact(`id_token ${JWT} trailing`);
+    expect(out).not.toContain(JWT.slice(0, 40));
+    expect(out).toContain('[redacted-jwt]');
+  });
+
+  it('cuts Authorization: Bearer credentials and other authorization headers', () => {
+    expect(redact(`Authorization: Bearer ${OPAQUE}`)).toBe(`Authorization: Bearer ${REDACTED}`);
+    expect(redact(`{"authorization":"DPoP ${OPAQUE}"}`)).not.toContain(OPAQUE);
+    expect(redact(`cookie: _session=${OPAQUE}`)).not.toContain(OPAQUE);
+  });
+
+  it('cuts code=, code_verifier=, tokens and state from URLs and form bodies, keeping the rest', () => {
+    const url = `http://127.0.0.1:51234/callback?code=${OPAQUE}&state=abc123&iss=http%3A%2F%2F127.0.0.1`;
+    const out = redact(url);
+    expect(out).not.toContain(OPAQUE);
+    expect(out).not.toContain('abc123');
+    expect(out).toContain('iss=http%3A%2F%2F127.0.0.1');
+    const body = `grant_type=authorization_code&code_verifier=${OPAQUE}&refresh_token=${OPAQUE}x&client_id=latchkey`;
+    expect(redact(body)).toBe(
+      `grant_type=authorization_code&code_verifier=${REDACTED}&refresh_token=${REDACTED}&client_id=latchkey`,
+    );
+  });
+
+  it('cuts refresh_token and the other token fields from JSON and inspected objects', () => {
+    const json = JSON.stringify({
+      access_token: OPAQUE,
+      refresh_token: `${OPAQUE}r`,
+      expires_in: 3600,
+      token_type: 'Bearer',
+    });
+    const out = redact(json);
+    expect(out).not.toContain(OPAQUE);
+    expect(out).toContain('"expires_in":3600');
+    expect(redact(`{ refreshToken: '${OPAQUE}', scope: 'openid' }`)).toBe(
+      `{ refreshToken: '${REDACTED}', scope: 'openid' }`,
+    );
+  });
+
+  it('leaves ordinary messages alone and is idempotent', () => {
+    const text = 'refresh failed: NETWORK (ECONNRESET) after 3 attempts; code path ok';
+    expect(redact(text)).toBe(text);
+    const once = redact(`Bearer ${OPAQUE} code=${OPAQUE}`);
+    expect(redact(once)).toBe(once);
+  });
+});
+
+describe('redactValue (anything logged)', () => {
+  it('cuts secret-named fields whatever their value looks like, at any depth', () => {
+    const out = redactValue({
+      tokens: { accessToken: 'short', refreshToken: 'r', idToken: 'i' },
+      nested: { deeper: { client_secret: 's', codeVerifier: 'v', password: 'p' } },
+      expiresAt: 123,
+    });
+    expect(out).toEqual({
+      tokens: REDACTED,
+      nested: { deeper: { client_secret: REDACTED, codeVerifier: REDACTED, password: REDACTED } },
+      expiresAt: 123,
+    });
+  });
+
+  it('keeps error codes and session states but cuts an OAuth code or state string', () => {
+    expect(redactValue({ code: 'NETWORK', message: 'offline' })).toEqual({
+      code: 'NETWORK',
+      message: 'offline',
+    });
+    expect(redactValue({ code: 'ECONNREFUSED' })).toEqual({ code: 'ECONNREFUSED' });
+    expect(redactValue({ code: OPAQUE, state: 'xYz123' })).toEqual({ code: REDACTED, state: REDACTED });
+    expect(redactValue({ state: { status: 'signedOut' } })).toEqual({ state: { status: 'signedOut' } });
+  });
+
+  it('redacts errors: message, stack and cause, keeping name and code', () => {
+    const cause = new Error(`token endpoint said: refresh_token=${OPAQUE}`);
+    const error = Object.assign(new Error(`POST failed with Authorization: Bearer ${OPAQUE}`, { cause }), {
+      code: 'PROVIDER_ERROR',
+    });
+    const out = redactValue(error) as Error & { code: string };
+    expect(out).toBeInstanceOf(Error);
+    expect(out.message).not.toContain(OPAQUE);
+    expect(out.stack ?? '').not.toContain(OPAQUE);
+    expect(out.code).toBe('PROVIDER_ERROR');
+    expect(String((out.cause as Error).message)).not.toContain(OPAQUE);
+  });
+
+  it('handles URLs, search params, cycles and arrays without throwing', () => {
+    const cyclic: Record<string, unknown> = { name: 'x' };
+    cyclic.self = cyclic;
+    expect(redactValue(cyclic)).toEqual({ name: 'x', self: '[circular]' });
+    expect(redactValue(new URL(`https://x.test/cb?code=${OPAQUE}`))).not.toContain(OPAQUE);
+    expect(redactValue(new URLSearchParams({ refresh_token: OPAQUE }))).not.toContain(OPAQUE);
+    expect(redactValue([`Bearer ${OPAQUE}`, 1])).toEqual([`Bearer ${REDACTED}`, 1]);
+  });
+});
+
+describe('loggers', () => {
+  it('withRedaction passes every argument through the redactor', () => {
+    const seen: unknown[][] = [];
+    const sink: Logger = {
+      debug: (...args) => void seen.push(args),
+      info: (...args) => void seen.push(args),
+      warn: (...args) => void seen.push(args),
+      error: (...args) => void seen.push(args),
+    };
+    withRedaction(sink).warn(`got ${JWT}`, { refreshToken: OPAQUE });
+    expect(JSON.stringify(seen)).not.toContain(OPAQUE);
+    expect(JSON.stringify(seen)).not.toContain(JWT.slice(0, 30));
+  });
+
+  it('the file logger writes redacted lines to its file (electron-log hook)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'latchkey-log-'));
+    try {
+      const filePath = join(dir, 'main.log');
+      const log = createFileLogger({ filePath, level: 'debug' });
+      log.info(`callback http://127.0.0.1:5555/callback?code=${OPAQUE}&state=s1`);
+      log.error('refresh failed', { refresh_token: OPAQUE }, new Error(`Bearer ${OPAQUE}`));
+      log.debug(`id token ${JWT}`);
+      // electron-log writes asynchronously; wait until the last line is there.
+      let text = '';
+      for (let i = 0; i < 50 && !text.includes('id token'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        text = await readFile(filePath, 'utf8').catch(() => '');
+      }
+      expect(text).toContain('callback http://127.0.0.1:5555/callback?code=[redacted]');
+      expect(text).toContain('refresh failed');
+      expect(text).toContain('id token [redacted-jwt]');
+      expect(text).not.toContain(OPAQUE);
+      expect(text).not.toContain(JWT.slice(0, 30));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
