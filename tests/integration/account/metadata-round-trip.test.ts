@@ -90,17 +90,18 @@ describe('user metadata round trip', () => {
   });
 
   it('a rejected access token (401) is refreshed once and the save succeeds', async () => {
-    // A provider whose access tokens live 1 s, while the stored record says an hour (a clock that
+    // A provider whose access tokens live 2 s, while the stored record says an hour (a clock that
     // disagrees with the provider's): the app sends a token it believes valid and gets a 401. The
     // local provider cannot revoke only an access token (revocation ends the grant), so this is how
-    // "the access token alone is dead" is produced here.
-    const shortLived = await startIdp({ accessTokenTtlSeconds: 1 });
+    // "the access token alone is dead" is produced here. Not 1 s: the provider counts whole seconds
+    // (exp = floor(now) + ttl), so a 1 s token issued late in a second could die before the retry.
+    const shortLived = await startIdp({ accessTokenTtlSeconds: 2 });
     try {
       const h = await startHarness({ idp: shortLived });
       open.push(h);
       await h.seedSession('ada', {}, { expiresAt: Date.now() + 3_600_000 });
       const sub = shortLived.accounts.find((account) => account.login === 'ada')!.sub;
-      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
       const start = shortLived.requestLog.length;
       await expect(h.services.account.updateMetadata({ country: 'FR' })).resolves.toMatchObject({
         country: 'FR',

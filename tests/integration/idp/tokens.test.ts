@@ -126,7 +126,9 @@ describe('local provider: tokens', () => {
 describe('local provider: short-lived access tokens', () => {
   let idp: RunningIdp;
   beforeAll(async () => {
-    idp = await startIdp({ accessTokenTtlSeconds: 1 });
+    // 2 s, not 1: lifetimes count from the start of the current second (exp = floor(now) + ttl), so a
+    // 1 s token issued late in a second can be dead before the next request.
+    idp = await startIdp({ accessTokenTtlSeconds: 2 });
   });
   afterAll(async () => {
     await idp.close();
@@ -134,8 +136,8 @@ describe('local provider: short-lived access tokens', () => {
 
   it('honours accessTokenTtlSeconds; an expired token fails at userinfo and the users API, refresh still works', async () => {
     const tokens = await obtainTokens(idp, 'ada');
-    expect(tokens.expires_in).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(tokens.expires_in).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     expect((await fetch(`${idp.issuer}/me`, bearer(tokens.access_token))).status).toBe(401);
     const api = await fetch(userUrl(idp, 'local|ada'), bearer(tokens.access_token));
     expect(api.status).toBe(401);
