@@ -25,5 +25,6 @@ scripts/with-keyring.sh npx vitest run
 
 if [ -f playwright.config.ts ]; then
   step "end-to-end tests (private keyring, Chromium; Electron where its binary exists)"
-  scripts/with-keyring.sh npx playwright test
+  # The build step above already produced dist/: global setup need not build it again.
+  LATCHKEY_E2E_SKIP_BUILD=1 scripts/with-keyring.sh npx playwright test
 fi

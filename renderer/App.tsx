@@ -1,0 +1,64 @@
+import type { SessionStorage } from '../common/session-state';
+import { Notice } from './components/Notice';
+import { AccountScreen } from './screens/AccountScreen';
+import { RestoringScreen } from './screens/RestoringScreen';
+import { SignedOutScreen } from './screens/SignedOutScreen';
+import { SigningInScreen } from './screens/SigningInScreen';
+import { StorageNotice } from './components/StorageNotice';
+import { useSessionState } from './use-session-state';
+
+/** One screen per session status; main decides the status, the renderer only shows it. */
+export function App() {
+  const view = useSessionState();
+  if (view.kind === 'loading') {
+    return (
+      <main className="screen screen-narrow" data-screen="loading" aria-busy="true">
+        <p role="status">Starting Latchkey…</p>
+      </main>
+    );
+  }
+  if (view.kind === 'failed') {
+    return (
+      <main className="screen screen-narrow" data-screen="failed">
+        <h1 className="screen-title">Latchkey</h1>
+        <Notice tone="error" title="Latchkey could not start">
+          <p>{view.error.message}</p>
+          <p className="muted">Error code: {view.error.code}</p>
+        </Notice>
+      </main>
+    );
+  }
+  const { state } = view;
+  switch (state.status) {
+    case 'signedOut':
+      return (
+        <>
+          <SignedOutScreen reason={state.reason} />
+          <StorageFooter state={state} />
+        </>
+      );
+    case 'signingIn':
+      return <SigningInScreen authorizationUrl={state.authorizationUrl} expiresAt={state.expiresAt} />;
+    case 'restoring':
+      return (
+        <>
+          <RestoringScreen profile={state.profile} />
+          <StorageFooter state={state} />
+        </>
+      );
+    case 'signedIn':
+    case 'offline':
+      // Keyed by person: another account's session starts with a fresh screen and editor.
+      return <AccountScreen key={state.profile.sub} state={state} />;
+  }
+}
+
+/** Outside the account screen the keychain problem still matters: the next sign-in will not persist. */
+function StorageFooter({ state }: { state: { storage: SessionStorage } }) {
+  if (state.storage.kind !== 'memory') return null;
+  return (
+    <aside className="screen screen-narrow" aria-label="Session storage">
+      <StorageNotice storage={state.storage} />
+    </aside>
+  );
+}

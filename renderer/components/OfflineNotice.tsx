@@ -1,0 +1,49 @@
+import { useState } from 'react';
+import type { ErrorInfo } from '../../common/errors';
+import { useApi } from '../api';
+import { formatRelative, formatTime } from '../format';
+import { useNow } from '../use-now';
+import { Notice } from './Notice';
+
+interface OfflineNoticeProps {
+  since: number;
+  nextRetryAt: number;
+  lastError: ErrorInfo;
+}
+
+/** The provider is unreachable: the person is still signed in, and Latchkey keeps trying by itself. */
+export function OfflineNotice({ since, nextRetryAt, lastError }: OfflineNoticeProps) {
+  const api = useApi();
+  const now = useNow(1000);
+  const [checking, setChecking] = useState(false);
+
+  const retry = async () => {
+    setChecking(true);
+    // The outcome arrives as a pushed state; the result only ends the busy indicator.
+    await api.recheckSession();
+    setChecking(false);
+  };
+
+  return (
+    <Notice tone="warning" title="Offline: the sign-in provider cannot be reached" testId="offline-notice">
+      <p>You are still signed in. Latchkey keeps your session and checks again by itself.</p>
+      <dl className="facts">
+        <dt>Unreachable since</dt>
+        <dd>{formatTime(since)}</dd>
+        <dt>Next check</dt>
+        <dd data-testid="next-retry">
+          {nextRetryAt > now
+            ? `${formatTime(nextRetryAt)} (${formatRelative(nextRetryAt, now)})`
+            : 'checking now'}
+        </dd>
+        <dt>Last error</dt>
+        <dd>{lastError.message}</dd>
+      </dl>
+      <div className="actions">
+        <button type="button" className="button" onClick={retry} disabled={checking}>
+          {checking ? 'Checking…' : 'Retry now'}
+        </button>
+      </div>
+    </Notice>
+  );
+}

@@ -1,0 +1,29 @@
+/** Times shown to the person: local clock time, plus a relative phrase where "when" matters more. */
+
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function formatTime(epochMs: number): string {
+  return timeFormat.format(epochMs);
+}
+
+export function formatDateTime(epochMs: number): string {
+  return dateTimeFormat.format(epochMs);
+}
+
+/** "in 25 s", "3 min ago", "now": rounded towards what a person reads at a glance. */
+export function formatRelative(epochMs: number, now: number): string {
+  const deltaSeconds = Math.round((epochMs - now) / 1000);
+  const magnitude = Math.abs(deltaSeconds);
+  if (magnitude < 1) return 'now';
+  let amount: string;
+  if (magnitude < 60) amount = `${magnitude} s`;
+  else if (magnitude < 3600) amount = `${Math.round(magnitude / 60)} min`;
+  else if (magnitude < 86_400) amount = `${Math.round(magnitude / 3600)} h`;
+  else amount = `${Math.round(magnitude / 86_400)} d`;
+  return deltaSeconds > 0 ? `in ${amount}` : `${amount} ago`;
+}

@@ -1,0 +1,121 @@
+import { lazy, Suspense, useCallback, useState } from 'react';
+import type { ErrorInfo } from '../../common/errors';
+import type { SessionState } from '../../common/session-state';
+import { useApi } from '../api';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { DiagnosticsPanel } from '../components/DiagnosticsPanel';
+import { FocusHeading } from '../components/FocusHeading';
+import { Notice } from '../components/Notice';
+import { OfflineNotice } from '../components/OfflineNotice';
+import { ProfileCard } from '../components/ProfileCard';
+import { SessionDetails } from '../components/SessionDetails';
+import { StorageNotice } from '../components/StorageNotice';
+
+/**
+ * The editor (with its country list) is a separate chunk, fetched from the app's own files when the
+ * account screen first shows: the signed-out and restoring screens start without it.
+ */
+const MetadataEditor = lazy(() =>
+  import('../components/MetadataEditor').then((module) => ({ default: module.MetadataEditor })),
+);
+
+type ActiveState = Extract<SessionState, { status: 'signedIn' | 'offline' }>;
+
+/** Signed in (online or not): the profile, the session, the metadata editor and the way out. */
+export function AccountScreen({ state }: { state: ActiveState }) {
+  const api = useApi();
+  const [dirty, setDirty] = useState(false);
+  const [pendingSignOut, setPendingSignOut] = useState<{ everywhere: boolean } | null>(null);
+  const [signingOut, setSigningOut] = useState(false);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+
+  const signOut = async (everywhere: boolean) => {
+    setPendingSignOut(null);
+    setSigningOut(true);
+    setError(null);
+    const result = await api.signOut({ everywhere });
+    // On success main pushes signedOut and this screen goes away.
+    if (!result.ok) {
+      setSigningOut(false);
+      setError(result.error);
+    }
+  };
+  const requestSignOut = (everywhere: boolean) => {
+    if (dirty) setPendingSignOut({ everywhere });
+    else void signOut(everywhere);
+  };
+  const onDirtyChange = useCallback((value: boolean) => setDirty(value), []);
+
+  return (
+    <main className="screen" data-screen={state.status === 'signedIn' ? 'signed-in' : 'offline'}>
+      <header className="topbar">
+        <FocusHeading>Latchkey</FocusHeading>
+        <span
+          className={`pill ${state.status === 'signedIn' ? 'pill-ok' : 'pill-warn'}`}
+          data-testid="status-pill"
+        >
+          {state.status === 'signedIn' ? 'Signed in' : 'Offline'}
+        </span>
+      </header>
+      {state.status === 'offline' && (
+        <OfflineNotice since={state.since} nextRetryAt={state.nextRetryAt} lastError={state.lastError} />
+      )}
+      <StorageNotice storage={state.storage} />
+      {error && (
+        <Notice tone="error" title="Sign-out did not complete" testId="sign-out-error">
+          <p>{error.message}</p>
+        </Notice>
+      )}
+      <div className="columns">
+        <div className="column">
+          <ProfileCard profile={state.profile}>
+            <div className="actions">
+              <button
+                type="button"
+                className="button"
+                onClick={() => requestSignOut(false)}
+                disabled={signingOut}
+              >
+                {signingOut ? 'Signing out…' : 'Sign out'}
+              </button>
+              <button
+                type="button"
+                className="button"
+                onClick={() => requestSignOut(true)}
+                disabled={signingOut}
+              >
+                Sign out everywhere
+              </button>
+            </div>
+          </ProfileCard>
+          <SessionDetails state={state} />
+          <DiagnosticsPanel />
+        </div>
+        <div className="column">
+          <Suspense fallback={<EditorPlaceholder />}>
+            <MetadataEditor subject={state.profile.sub} onDirtyChange={onDirtyChange} />
+          </Suspense>
+        </div>
+      </div>
+      <ConfirmDialog
+        open={pendingSignOut !== null}
+        title="Discard your unsaved changes?"
+        message="Your details have changes that are not saved. Signing out discards them."
+        confirmLabel={pendingSignOut?.everywhere ? 'Discard and sign out everywhere' : 'Discard and sign out'}
+        onConfirm={() => pendingSignOut && void signOut(pendingSignOut.everywhere)}
+        onCancel={() => setPendingSignOut(null)}
+      />
+    </main>
+  );
+}
+
+function EditorPlaceholder() {
+  return (
+    <section className="card" aria-labelledby="metadata-title" aria-busy="true">
+      <h2 id="metadata-title">Your details</h2>
+      <p role="status">
+        <span className="spinner" aria-hidden="true" /> Loading your details…
+      </p>
+    </section>
+  );
+}

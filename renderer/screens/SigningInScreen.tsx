@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import type { ErrorInfo } from '../../common/errors';
+import { useApi } from '../api';
+import { CopyLink } from '../components/CopyLink';
+import { FocusHeading } from '../components/FocusHeading';
+import { Notice } from '../components/Notice';
+import { formatRelative, formatTime } from '../format';
+import { useNow } from '../use-now';
+
+interface SigningInScreenProps {
+  authorizationUrl: string;
+  expiresAt: number;
+}
+
+/** The browser has the provider's page; this window waits, and offers a way back if it got lost. */
+export function SigningInScreen({ authorizationUrl, expiresAt }: SigningInScreenProps) {
+  const api = useApi();
+  const now = useNow(1000);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [reopened, setReopened] = useState(false);
+
+  const reopen = async () => {
+    setError(null);
+    const result = await api.reopenSignInPage();
+    if (result.ok) setReopened(true);
+    else setError(result.error);
+  };
+  const cancel = async () => {
+    const result = await api.cancelSignIn();
+    if (!result.ok) setError(result.error);
+  };
+
+  return (
+    <main className="screen screen-narrow" data-screen="signing-in">
+      <FocusHeading>Continue in your browser</FocusHeading>
+      <p className="lead">
+        <span className="spinner" aria-hidden="true" /> Latchkey opened your browser at the sign-in page. Sign
+        in there, then come back to this window.
+      </p>
+      <p className="muted">
+        Waiting until {formatTime(expiresAt)} ({formatRelative(expiresAt, now)}).
+      </p>
+      {error && (
+        <Notice tone="error" title="That did not work" testId="signing-in-error">
+          <p>{error.message}</p>
+        </Notice>
+      )}
+      {reopened && !error && (
+        <p role="status" className="muted">
+          The sign-in page was opened again.
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="button button-primary" onClick={reopen}>
+          Open the page again
+        </button>
+        <button type="button" className="button" onClick={cancel}>
+          Cancel
+        </button>
+        {/* Last: its message or link field takes a whole row below the buttons. */}
+        <CopyLink url={authorizationUrl} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * `npm run screenshots`: a PNG of every screen and state in docs/screenshots/, taken from the
+ * production renderer in the chromium harness (the real handler table, provider and private keyring).
+ * Run inside scripts/with-keyring.sh after `npm run build:renderer`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { completeProviderLogin, launchBrowser } from '../tests/fixtures/browser';
+import { KEYRING_ERRORS, realKeytar, withFaults } from '../tests/fixtures/keychain';
+import { ChromiumApp, type ChromiumAppOptions } from '../tests/e2e/harness/chromium-app';
+import { startTestProvider, type TestProvider } from '../tests/e2e/harness/provider';
+
+const OUT = 'docs/screenshots';
+
+async function shoot(page: Page, name: string): Promise<void> {
+  // Let transitions and the pushed state settle; the spinner is still under reduced motion.
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  console.log(`  ${OUT}/${name}.png`);
+}
+
+async function signIn(
+  app: ChromiumApp,
+  browser: Browser,
+  provider: TestProvider,
+  login = 'ada',
+): Promise<void> {
+  await app.page.getByRole('button', { name: 'Sign in' }).click();
+  const url = await app.nextExternalUrl();
+  const context = await browser.newContext();
+  const account = provider.idp.accounts.find((candidate) => candidate.login === login)!;
+  await completeProviderLogin(await context.newPage(), url, account);
+  await context.close();
+  await app.page.locator('main[data-screen="signed-in"]').waitFor();
+  await app.page.getByLabel('First name').waitFor();
+}
+
+async function withApp(
+  browser: Browser,
+  options: Omit<ChromiumAppOptions, 'browser' | 'provider'>,
+  run: (app: ChromiumApp, provider: TestProvider) => Promise<void>,
+): Promise<void> {
+  const provider = await startTestProvider();
+  const app = await ChromiumApp.launch({ browser, provider, ...options });
+  try {
+    await run(app, provider);
+  } finally {
+    await app.close();
+    await provider.close();
+  }
+}
+
+async function main(): Promise<void> {
+  await mkdir(OUT, { recursive: true });
+  const browser = await launchBrowser();
+  try {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await withApp(browser, { colorScheme }, async (app, provider) => {
+        const page = app.page;
+        await page.locator('main[data-screen="signed-out"]').waitFor();
+        await shoot(page, `01-signed-out-${colorScheme}`);
+
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        const url = await app.nextExternalUrl();
+        await page.getByRole('button', { name: 'Copy the link' }).click();
+        await shoot(page, `02-waiting-for-browser-${colorScheme}`);
+        const context = await browser.newContext();
+        await completeProviderLogin(await context.newPage(), url, provider.idp.accounts[0]!);
+        await context.close();
+        await page.getByLabel('First name').waitFor();
+        await page.getByLabel('First name').fill('Augusta Ada');
+        await page.getByLabel('Last name').fill('King');
+        await page.getByRole('combobox', { name: 'Country' }).fill('United Kingdom');
+        await page.getByTestId('metadata-form').getByRole('button', { name: 'Save' }).click();
+        await page.getByTestId('save-ok').waitFor();
+        await shoot(page, `03-signed-in-${colorScheme}`);
+
+        await page.getByRole('button', { name: 'Show diagnostics' }).click();
+        await page.getByTestId('diagnostics').waitFor();
+        await page.getByRole('button', { name: 'Add a field' }).click();
+        await page.getByLabel('Key').fill('not valid!');
+        await page.getByLabel('Value').fill('x');
+        await page.getByTestId('metadata-form').getByRole('button', { name: 'Save' }).click();
+        await page.getByRole('combobox', { name: 'Country' }).fill('ic');
+        await page.keyboard.press('ArrowDown');
+        await shoot(page, `04-editing-diagnostics-validation-${colorScheme}`);
+
+        await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+        await page.getByRole('dialog').waitFor();
+        await shoot(page, `05-unsaved-changes-dialog-${colorScheme}`);
+        await page.getByRole('button', { name: 'Keep editing' }).click();
+        await page.getByRole('button', { name: 'Discard changes' }).click();
+
+        await provider.proxy.setMode('slow', { delayMs: 3_000 });
+        await app.restart();
+        await app.page.locator('main[data-screen="restoring"]').waitFor();
+        await shoot(app.page, `06-restoring-${colorScheme}`);
+
+        await provider.setNetwork('down');
+        await app.restart();
+        await app.page.locator('main[data-screen="offline"]').waitFor();
+        await app.page.getByTestId('metadata-load-error').waitFor();
+        await shoot(app.page, `07-offline-${colorScheme}`);
+
+        await provider.setNetwork('pass');
+        await provider.idp.revokeAllGrantsFor(provider.idp.accounts[0]!.sub);
+        await app.restart();
+        await app.page.getByTestId('reason-revoked').waitFor();
+        await shoot(app.page, `08-signed-out-revoked-${colorScheme}`);
+      });
+
+      const keychainBackend = withFaults(await realKeytar(), {
+        setPassword: () => new Error(KEYRING_ERRORS.noSecretService),
+      });
+      await withApp(browser, { colorScheme, keychainBackend }, async (app, provider) => {
+        await signIn(app, browser, provider, 'alan');
+        await app.page.getByTestId('memory-storage-notice').waitFor();
+        await shoot(app.page, `09-memory-only-${colorScheme}`);
+        await app.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+        await app.page.getByRole('heading', { name: "You're signed out" }).waitFor();
+        await shoot(app.page, `10-signed-out-by-person-${colorScheme}`);
+      });
+    }
+
+    await withApp(browser, { viewport: { width: 640, height: 480 } }, async (app, provider) => {
+      await signIn(app, browser, provider, 'grace');
+      await shoot(app.page, '11-signed-in-640x480');
+    });
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import { expect, screen, signIn, test } from './fixtures';
+
+test.describe('first sign-in', () => {
+  test('signs in through the browser and shows the profile from the provider', async ({
+    app,
+    browser,
+    provider,
+  }) => {
+    await expect(app.page.getByRole('heading', { name: 'Latchkey', level: 1 })).toBeVisible();
+    const landing = await signIn(app, browser, provider, 'ada');
+
+    expect(landing.status).toBe(200);
+    const page = app.page;
+    await expect(page.getByRole('heading', { name: 'Ada Lovelace' })).toBeVisible();
+    await expect(page.getByTestId('profile-email')).toHaveText('ada@latchkey.example');
+    await expect(page.getByTestId('profile').getByText('Verified', { exact: true })).toBeVisible();
+    await expect(page.getByTestId('storage-kind')).toHaveText("This computer's keychain");
+    // The picture is main's cached copy of the provider's avatar, loaded under the page's CSP.
+    const picture = page.getByTestId('avatar-picture');
+    await expect(picture).toBeVisible();
+    await expect
+      .poll(() => picture.evaluate((image: HTMLImageElement) => image.naturalWidth))
+      .toBeGreaterThan(0);
+    expect(await app.hasStoredSession()).toBe(true);
+  });
+
+  test('shows the sign-in link to copy and lets the person cancel', async ({ app, browser, provider }) => {
+    const page = app.page;
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const url = await app.nextExternalUrl();
+    await expect(screen(page, 'signing-in')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible();
+
+    // The clipboard is refused in this headless page: the link is offered in a selectable field instead.
+    await page.getByRole('button', { name: 'Copy the link' }).click();
+    const field = page.getByLabel('Copy this link into your browser');
+    await expect(field.or(page.getByTestId('link-copied'))).toBeVisible();
+    if (await field.isVisible()) await expect(field).toHaveValue(url);
+
+    await page.getByRole('button', { name: 'Open the page again' }).click();
+    expect(await app.nextExternalUrl()).toBe(url);
+
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(screen(page, 'signed-out')).toBeVisible();
+    // The person's own cancel needs no explanation: back to the start, nothing reported as wrong.
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+
+    // A fresh attempt still works after the cancelled one.
+    await signIn(app, browser, provider, 'grace');
+    await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
+  });
+});

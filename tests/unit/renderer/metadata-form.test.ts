@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { metadataKeySchema, metadataPatchSchema } from '../../../common/metadata';
+import { formFromMetadata, hasErrors, metadataPatch, validateForm } from '../../../renderer/metadata-form';
+import { countryFromInput, searchCountries } from '../../../renderer/country-search';
+import { COUNTRIES } from '../../../renderer/countries';
+
+describe('metadata form', () => {
+  const stored = { first_name: 'Ada', country: 'GB', team: 'engine', prefs: { theme: 'dark' } };
+
+  it('sends nothing when nothing changed', () => {
+    expect(metadataPatch(stored, formFromMetadata(stored))).toEqual({});
+  });
+
+  it('sends only changed keys, and removed keys as null', () => {
+    const form = formFromMetadata(stored);
+    form.firstName = '';
+    form.lastName = 'King';
+    form.countryText = 'france';
+    form.extras = form.extras.filter((row) => row.key !== 'team');
+    const patch = metadataPatch(stored, form);
+    expect(patch).toEqual({ first_name: null, last_name: 'King', country: 'FR', team: null });
+    expect(metadataPatchSchema.safeParse(patch).success).toBe(true);
+  });
+
+  it('keeps structured values it cannot edit, unless their row is removed', () => {
+    const form = formFromMetadata(stored);
+    expect(form.extras.find((row) => row.key === 'prefs')?.structured).toEqual({ theme: 'dark' });
+    form.extras = form.extras.filter((row) => row.key !== 'prefs');
+    expect(metadataPatch(stored, form)).toEqual({ prefs: null });
+  });
+
+  it('refuses what main refuses, with the same words', () => {
+    const form = formFromMetadata({});
+    form.extras = [
+      { id: 1, key: 'has space', value: 'x' },
+      { id: 2, key: 'ok', value: '' },
+      { id: 3, key: '__proto__', value: 'x' },
+    ];
+    form.countryText = 'Atlantis';
+    const errors = validateForm({}, form);
+    expect(errors.rows[1]?.key).toBe(metadataKeySchema.safeParse('has space').error?.issues[0]?.message);
+    expect(errors.rows[2]?.value).toBe('Enter a value, or remove the row.');
+    expect(errors.rows[3]?.key).toBe('That key name is reserved.');
+    expect(errors.country).toBe('Choose a country from the list.');
+    expect(hasErrors(errors)).toBe(true);
+  });
+
+  it('keeps row identity across a reload of the same keys', () => {
+    const first = formFromMetadata(stored);
+    const again = formFromMetadata(stored, first.extras);
+    expect(again.extras.map((row) => row.id)).toEqual(first.extras.map((row) => row.id));
+  });
+});
+
+describe('country list', () => {
+  it('holds the 249 ISO 3166-1 alpha-2 codes once each', () => {
+    expect(COUNTRIES).toHaveLength(249);
+    expect(new Set(COUNTRIES.map((country) => country.code)).size).toBe(249);
+  });
+
+  it('finds countries by prefix first, ignoring case and accents', () => {
+    expect(searchCountries('cote')[0]?.code).toBe('CI');
+    expect(searchCountries('united').map((country) => country.code)).toEqual(
+      expect.arrayContaining(['GB', 'US', 'AE']),
+    );
+    expect(countryFromInput('de')?.name).toBe('Germany');
+    expect(countryFromInput('Narnia')).toBeUndefined();
+  });
+});
