@@ -1,10 +1,10 @@
 import { expect, screen, signIn, test } from './fixtures';
 
-// The provider is taken down at the fault proxy between the app and the provider: the app's own HTTP
-// stack sees real refused connections. The Electron app fetches on its own, out of the proxy's reach.
+// The provider is taken down at the fault proxy between the app and the provider (see
+// harness/provider.ts): the app's own HTTP stack sees real refused connections.
 test.skip(
   ({ appKind }) => appKind === 'electron',
-  'provider faults are injected through the in-process harness fetch',
+  'these specs set the automatic re-check timing (sessionOptions), which only the in-process harness accepts; the Electron app keeps its production backoff',
 );
 
 test.describe('provider unreachable', () => {
