@@ -1,4 +1,5 @@
 import type { SessionStorage } from '../common/session-state';
+import { DemoProviderBanner } from './components/DemoProviderBanner';
 import { Notice } from './components/Notice';
 import { AccountScreen } from './screens/AccountScreen';
 import { RestoringScreen } from './screens/RestoringScreen';
@@ -7,8 +8,18 @@ import { SigningInScreen } from './screens/SigningInScreen';
 import { StorageNotice } from './components/StorageNotice';
 import { useSessionState } from './use-session-state';
 
-/** One screen per session status; main decides the status, the renderer only shows it. */
+/** One screen per session status, under the demo banner when the local provider is in use. */
 export function App() {
+  return (
+    <>
+      <DemoProviderBanner />
+      <SessionScreen />
+    </>
+  );
+}
+
+/** Main decides the status; the renderer only shows it. */
+function SessionScreen() {
   const view = useSessionState();
   if (view.kind === 'loading') {
     return (

@@ -17,6 +17,8 @@ export interface LaunchOptions {
   colorScheme?: 'light' | 'dark';
   /** Chromium harness only: a keychain backend with injected faults. */
   keychainBackend?: KeychainBackend;
+  /** Chromium harness only: what the shell says of the provider (the Electron app decides itself). */
+  providerKind?: 'local-demo' | 'configured';
 }
 
 interface Fixtures {
@@ -62,6 +64,7 @@ export const test = base.extend<Fixtures & AppKindOption>({
           session: sessionOptions,
           colorScheme: options.colorScheme,
           keychainBackend: options.keychainBackend,
+          providerKind: options.providerKind,
         });
       }
       launched.push(app);
@@ -76,11 +79,6 @@ export const test = base.extend<Fixtures & AppKindOption>({
 });
 
 export { expect };
-
-/** Skips where the app's network cannot be cut from the test (the Electron app fetches on its own). */
-export function needsNetworkFaults(app: AppDriver): void {
-  test.skip(app.kind === 'electron', 'provider faults are injected through the in-process harness fetch');
-}
 
 export function screen(page: Page, name: string) {
   return page.locator(`main[data-screen="${name}"]`);

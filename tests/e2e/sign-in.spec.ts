@@ -51,3 +51,24 @@ test.describe('first sign-in', () => {
     await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
   });
 });
+
+test.describe('the local demo provider', () => {
+  test.skip(
+    ({ appKind }) => appKind === 'electron',
+    'the Electron app under test is configured explicitly; it chooses the demo provider only when nothing is',
+  );
+
+  test('is named in a banner when the shell says it is in use, and only then', async ({
+    launchApp,
+    provider,
+  }) => {
+    const demo = await launchApp({ providerKind: 'local-demo' });
+    const banner = demo.page.getByTestId('demo-banner');
+    await expect(banner).toContainText('Demo mode');
+    await expect(banner).toContainText(provider.settings.issuer);
+
+    const configured = await launchApp({ providerKind: 'configured' });
+    await expect(screen(configured.page, 'signed-out')).toBeVisible();
+    await expect(configured.page.getByTestId('demo-banner')).toHaveCount(0);
+  });
+});

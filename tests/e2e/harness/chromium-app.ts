@@ -27,6 +27,8 @@ export interface ChromiumAppOptions {
   session?: ServicesOptions['sessionOptions'];
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
+  /** What the shell reports of the provider; main/app.ts says local-demo when it started the demo one. */
+  providerKind?: 'local-demo' | 'configured';
 }
 
 const quietLog = {
@@ -37,9 +39,9 @@ const quietLog = {
 };
 
 /** As main/app.ts decorates: pictures served from /avatar on the page's own origin (img-src 'self'). */
-function decorationsFor(origin: string, issuer: string): ShellDecorations {
+function decorationsFor(origin: string, issuer: string, kind: 'local-demo' | 'configured'): ShellDecorations {
   return {
-    provider: { kind: 'configured', issuer },
+    provider: { kind, issuer },
     localPicture: (picture) => avatarUrlFor(picture).replace(APP_ORIGIN, origin),
   };
 }
@@ -99,7 +101,11 @@ export class ChromiumApp implements AppDriver {
       sessionOptions: { ...this.options.session },
     });
     const origin = this.server.origin;
-    const decorations = decorationsFor(origin, provider.settings.issuer);
+    const decorations = decorationsFor(
+      origin,
+      provider.settings.issuer,
+      this.options.providerKind ?? 'configured',
+    );
     const routes = buildIpcRoutes(
       decorateHandlers(this.services.handlers, decorations),
       { isTrustedWebContents: (id) => id === HARNESS_WEB_CONTENTS_ID, allowedOrigins: [origin] },
