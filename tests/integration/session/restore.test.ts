@@ -178,10 +178,8 @@ describe.skipIf(!PRIVATE_KEYRING)(`restore at launch (${NO_PRIVATE_KEYRING_REASO
     await discovered.discover();
     const provider = discovered.knownMetadata();
     expect(provider).toMatchObject({ issuer: idp.issuer, userinfo_endpoint: `${idp.issuer}/me` });
-    const record = {
-      ...(await savedSession(idp, 'ada', { expiresAt: Date.now() + 3600_000 })),
-      ...{ provider },
-    };
+    const saved = await savedSession(idp, 'ada', { expiresAt: Date.now() + 3600_000 });
+    const record = { ...saved, provider: provider ?? undefined };
     const { manager, mark } = await launchWith(record);
     let beforeValidated: string[] | null = null;
     manager.subscribe((state) => {

@@ -1,0 +1,116 @@
+import type { AuthClient, TokenSet, UserInfoClaims } from '../auth/types';
+import { isLatchkeyError, LatchkeyError } from '../errors';
+import { MESSAGES } from './messages';
+import type { SessionRecord } from './record';
+import { requireSession, signedInPhase, type SessionContext } from './session-context';
+import type { SessionPersistence } from './session-persistence';
+import type { StatePublisher } from './state-publisher';
+
+export interface TokenKeeper {
+  /** The current record, refreshed first when its access token is expired or about to be. */
+  usableRecord(): Promise<{ record: SessionRecord; refreshed: boolean }>;
+  /** Refreshes after `rejected` was refused, unless someone already replaced that token. */
+  refreshAfterRejection(rejected: SessionRecord): Promise<SessionRecord>;
+  /** Userinfo with the current access token; a 401 gets one refresh and one retry. */
+  fetchClaims(): Promise<UserInfoClaims>;
+}
+
+export interface TokenKeeperDeps {
+  context: SessionContext;
+  auth: AuthClient;
+  persistence: SessionPersistence;
+  publisher: StatePublisher;
+  /** An access token is treated as expired this long before it does. */
+  leewayMs: number;
+}
+
+/** Keeps the access token usable: single-flight refresh, saved before anyone gets the new token. */
+export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
+  const { context, auth, persistence, publisher, leewayMs } = deps;
+  let refreshing: Promise<SessionRecord> | null = null;
+
+  function isFresh(tokens: TokenSet): boolean {
+    return tokens.expiresAt - leewayMs > context.now();
+  }
+
+  /** One refresh at a time: every caller during a refresh shares its result. */
+  function refreshTokens(): Promise<SessionRecord> {
+    refreshing ??= runRefresh(context.epoch).finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  async function runRefresh(startedEpoch: number): Promise<SessionRecord> {
+    const current = requireSession(context);
+    const refreshToken = current.tokens.refreshToken;
+    if (!refreshToken) throw new LatchkeyError('SESSION_EXPIRED', MESSAGES.noRefreshToken);
+    const tokens = await auth.refresh(refreshToken);
+    const next: SessionRecord = {
+      ...current,
+      tokens: {
+        ...tokens,
+        // RFC 6749 §6: the provider may keep the refresh token (no new one issued) and the ID token.
+        refreshToken: tokens.refreshToken ?? refreshToken,
+        idToken: tokens.idToken ?? current.tokens.idToken,
+      },
+      savedAt: context.now(),
+    };
+    if (startedEpoch === context.epoch) {
+      // Before anyone uses the new access token: once rotated, only this refresh token works.
+      await persistence.persist(next);
+    }
+    if (startedEpoch !== context.epoch) {
+      // Signed out (or replaced) while the refresh was in flight: the new grant must not linger.
+      void auth
+        .revoke(
+          next.tokens.refreshToken ?? next.tokens.accessToken,
+          next.tokens.refreshToken ? 'refresh_token' : 'access_token',
+        )
+        .catch(() => undefined);
+      throw new LatchkeyError('NOT_SIGNED_IN', MESSAGES.notSignedIn);
+    }
+    context.session = next;
+    context.lastRefreshAt = context.now();
+    if (publisher.phase.status === 'signedIn') publisher.setPhase(signedInPhase(context, next));
+    context.log.info('session: access token renewed');
+    return next;
+  }
+
+  async function usableRecord(): Promise<{ record: SessionRecord; refreshed: boolean }> {
+    if (refreshing) return { record: await refreshing, refreshed: true };
+    const current = requireSession(context);
+    if (isFresh(current.tokens)) return { record: current, refreshed: false };
+    return { record: await refreshTokens(), refreshed: true };
+  }
+
+  async function refreshAfterRejection(rejected: SessionRecord): Promise<SessionRecord> {
+    if (refreshing) return refreshing;
+    const current = requireSession(context);
+    if (current.tokens.accessToken !== rejected.tokens.accessToken) return current;
+    return refreshTokens();
+  }
+
+  async function fetchClaims(): Promise<UserInfoClaims> {
+    const first = await usableRecord();
+    try {
+      return await auth.userinfo(first.record.tokens.accessToken, first.record.subject);
+    } catch (error) {
+      if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
+      if (first.refreshed)
+        throw new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
+    }
+    const second = await refreshAfterRejection(first.record);
+    try {
+      return await auth.userinfo(second.tokens.accessToken, second.subject);
+    } catch (error) {
+      // DESIGN.md: a 401 right after a successful refresh ends the session.
+      if (isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) {
+        throw new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  return { usableRecord, refreshAfterRejection, fetchClaims };
+}
