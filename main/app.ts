@@ -79,6 +79,7 @@ async function main(): Promise<RunningApp | undefined> {
 
   const openExternal = createOpenExternal({
     env: process.env,
+    isPackaged: app.isPackaged,
     systemOpen: (url) => shell.openExternal(url),
     writeStdout: (line) => void process.stdout.write(line),
     log,

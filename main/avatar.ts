@@ -20,6 +20,8 @@ export interface AvatarImage {
 
 export const AVATAR_MAX_BYTES = 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
+/** Picture hosts and CDNs redirect once or twice; more is a loop. */
+const MAX_REDIRECTS = 5;
 /** After a failed download, wait this long before trying the same URL again. */
 const RETRY_AFTER_MS = 60_000;
 const IMAGE_TYPES = new Set([
@@ -124,17 +126,40 @@ export function createAvatarCache(options: AvatarCacheOptions): AvatarCache {
     }
   }
 
+  /**
+   * Follows redirects one hop at a time, each hop checked like the first URL: with `redirect:
+   * 'follow'` fetch would already have requested a plain-http or credentialed hop (another host on
+   * the local network, say) before its final URL could be refused.
+   */
+  async function fetchChecked(first: URL): Promise<Response | null> {
+    const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
+    let url = first;
+    for (let hop = 0; ; hop++) {
+      const response = await doFetch(url, {
+        redirect: 'manual',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+        headers: { Accept: [...IMAGE_TYPES].join(', ') },
+        signal,
+      });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status >= 400 || location === null) return response;
+      await response.body?.cancel();
+      if (hop >= MAX_REDIRECTS) return null;
+      let next: URL | null;
+      try {
+        next = fetchableUrl(new URL(location, url).href);
+      } catch {
+        next = null;
+      }
+      if (!next) return null;
+      url = next;
+    }
+  }
+
   async function download(url: URL): Promise<AvatarImage | null> {
-    const response = await doFetch(url, {
-      redirect: 'follow',
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-      headers: { Accept: [...IMAGE_TYPES].join(', ') },
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
-    // A redirect must not downgrade to plain http off this machine.
-    if (response.url && !fetchableUrl(response.url)) return null;
-    if (!response.ok) return null;
+    const response = await fetchChecked(url);
+    if (!response || !response.ok) return null;
     const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!IMAGE_TYPES.has(contentType)) return null;
     const body = await readLimited(response, AVATAR_MAX_BYTES);

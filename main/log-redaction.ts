@@ -68,6 +68,7 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [new RegExp(`"(${PARAM_NAMES})"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `"$1"$2"${REDACTED}"`],
   // util.inspect / JS-ish: refreshToken: 'abc' or refresh_token = "abc"
   [new RegExp(`\\b(${PARAM_NAMES})(\\s*[:=]\\s*)'[^']*'`, 'gi'), `$1$2'${REDACTED}'`],
+  [new RegExp(`\\b(${PARAM_NAMES})(\\s*[:=]\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1$2"${REDACTED}"`],
   // URL query strings, fragments and form bodies: code=..., refresh_token=...
   [new RegExp(`\\b(${PARAM_NAMES})=[^&\\s"'#<>]+`, 'gi'), `$1=${REDACTED}`],
 ];
@@ -81,10 +82,15 @@ export function redact(text: string): string {
 
 const MAX_DEPTH = 8;
 
+/** What a value that cannot be read (a throwing getter, a revoked Proxy) is logged as. */
+export const UNREADABLE = '[unreadable]';
+
 /**
  * Redacts any value about to be logged: strings by pattern, object fields by name (a field called
  * `refreshToken` is cut whatever its value looks like), errors with their message, stack and cause.
- * Returns a copy; the original is untouched. Cycles and deep nesting are cut off.
+ * Returns a copy; the original is untouched. Cycles and deep nesting are cut off. Never throws: it
+ * runs inside every log call (an electron-log hook), often in a catch block, where a throw would
+ * turn a logged failure into an unhandled one.
  */
 export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
   if (typeof value === 'string') return redact(value);
@@ -92,7 +98,14 @@ export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = n
   if (seen.has(value)) return '[circular]';
   if (depth >= MAX_DEPTH) return '[nested too deep]';
   seen.add(value);
+  try {
+    return redactObject(value, depth, seen);
+  } catch {
+    return UNREADABLE;
+  }
+}
 
+function redactObject(value: object, depth: number, seen: WeakSet<object>): unknown {
   if (value instanceof Error) return redactError(value, depth, seen);
   if (value instanceof URL) return redact(value.href);
   if (value instanceof URLSearchParams) return redact(value.toString());
@@ -110,7 +123,14 @@ export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = n
 
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    out[key] = isSecretField(key, field) ? REDACTED : redactValue(field, depth + 1, seen);
+    // defineProperty: an own "__proto__" key (JSON.parse makes those) stays a field of the copy
+    // instead of becoming its prototype, where the log would no longer show it.
+    Object.defineProperty(out, key, {
+      value: isSecretField(key, field) ? REDACTED : redactValue(field, depth + 1, seen),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { BrowserWindow, protocol, type Session, type WebContents } from 'electron';
+import { BrowserWindow, dialog, protocol, type Session, type WebContents } from 'electron';
 import { APP_SCHEME } from '../common/app-origin';
 import type { Logger } from './log';
 import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from './shell/app-protocol';
@@ -42,15 +42,19 @@ export function installAppProtocol(options: AppProtocolOptions): void {
 
 /**
  * Refuses every permission request and check on a session (camera, microphone, notifications,
- * geolocation, clipboard, HID/USB/serial devices, screen capture). Checklist: "Handle session
- * permission requests from remote content"; the app's own page needs none either.
+ * geolocation, clipboard reads, HID/USB/serial devices, screen capture). Checklist: "Handle session
+ * permission requests from remote content". The one grant: our own page writing the sign-in link to
+ * the clipboard (see decidePermission).
  */
 export function denyAllPermissions(session: Session, log: Logger): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.warn(`permission request refused: ${permission}`);
-    callback(decidePermission(permission));
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const granted = decidePermission(permission, details?.requestingUrl);
+    if (!granted) log.warn(`permission request refused: ${permission}`);
+    callback(granted);
   });
-  session.setPermissionCheckHandler((_contents, permission) => decidePermission(permission));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    decidePermission(permission, requestingOrigin),
+  );
   session.setDevicePermissionHandler(() => false);
   session.setDisplayMediaRequestHandler((_request, callback) => callback(null));
 }
@@ -131,6 +135,20 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     webPreferences: secureWebPreferences({ preloadPath: options.preloadPath, devTools: options.devTools }),
   });
   window.once('ready-to-show', () => window.show());
+  // The page refuses to unload while the metadata editor holds unsaved edits (beforeunload). Electron
+  // then silently keeps the window open; ask instead, and close when the person chooses to.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Discard changes and close', 'Keep editing'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'You have unsaved changes to your details.',
+      detail: 'If you close Latchkey now, they are lost.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   window
     .loadURL(APP_ENTRY_URL)
     .catch((error: unknown) => options.log.error('loading the page failed', error));

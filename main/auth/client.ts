@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { LatchkeyError } from '../errors';
+import { isLatchkeyError, LatchkeyError } from '../errors';
 import { auth0LogoutUrl, looksLikeAuth0 } from './end-session';
 import { toAuthError } from './errors';
 import { issuerTransport } from './issuer';
@@ -102,6 +102,31 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     return configuration;
   }
 
+  /**
+   * Runs one provider call. When it fails on metadata saved by an earlier run, that copy may be stale
+   * (an endpoint moved; the trimmed copy lacks id_token_signing_alg_values_supported, so openid-client
+   * assumes RS256): it is dropped, so the next call discovers afresh and knownMetadata() stops offering
+   * it for saving. Without this, a restored session would retry the stale endpoints for the whole run
+   * (discovery otherwise re-runs only after a successful validation) and on every later launch. A
+   * refused grant or a refused access token is the provider's answer through working endpoints, not
+   * a sign of staleness.
+   */
+  async function onProvider<T>(call: (config: oidc.Configuration) => Promise<T>): Promise<T> {
+    const config = await discoverConfiguration();
+    try {
+      return await call(config);
+    } catch (error) {
+      const answered =
+        isLatchkeyError(error, 'SESSION_EXPIRED') || isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED');
+      if (onSavedMetadata && settled === config && !answered) {
+        onSavedMetadata = false;
+        settled = undefined;
+        configuration = undefined;
+      }
+      throw error;
+    }
+  }
+
   /** A configuration from saved metadata, with the same transport rules as a discovered one. */
   function configurationFromSaved(metadata: ProviderMetadata): oidc.Configuration {
     const { allowInsecureRequests } = issuerTransport(settings.issuer);
@@ -161,6 +186,23 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     }
   }
 
+  /**
+   * A cancel that lands while the code exchange is in flight drops its result; the provider has
+   * issued a grant all the same. Revoke it once it arrives (RFC 7009 §2.1; the refresh token takes
+   * the grant's access tokens with it where the provider supports that), so no unused grant stays alive.
+   */
+  function revokeAbandoned(config: oidc.Configuration, exchange: Promise<SignInResult>): void {
+    exchange
+      .then(async ({ tokens }) => {
+        if (!config.serverMetadata().revocation_endpoint) return;
+        const [token, hint] = tokens.refreshToken
+          ? [tokens.refreshToken, 'refresh_token']
+          : [tokens.accessToken, 'access_token'];
+        await oidc.tokenRevocation(config, token, { token_type_hint: hint });
+      })
+      .catch(() => undefined);
+  }
+
   async function signIn(options: SignInOptions): Promise<SignInResult> {
     const { signal } = options;
     const config = await untilAborted(discoverConfiguration(), signal);
@@ -201,10 +243,12 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         .catch((error: unknown) => options.onOpenExternalError?.(error));
 
       const callbackUrl = await receiver.callback;
+      const exchange = completeSignIn(config, callbackUrl, secrets);
       let result: SignInResult;
       try {
-        result = await untilAborted(completeSignIn(config, callbackUrl, secrets), signal);
+        result = await untilAborted(exchange, signal);
       } catch (error) {
+        if (signal?.aborted) revokeAbandoned(config, exchange);
         const failure = toAuthError(error, 'codeExchange');
         await receiver.finish({ ok: false, message: failure.message });
         throw failure;
@@ -251,33 +295,47 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
 
     signIn,
 
-    async refresh(refreshToken: string): Promise<TokenSet> {
-      const config = await discoverConfiguration();
-      const requestedAt = now();
-      try {
-        // RFC 6749 §6. With rotation (RFC 9700 §4.14.2) the response carries a new refresh token and the
-        // old one dies; without, toTokenSet keeps the one just used.
-        const response = await oidc.refreshTokenGrant(config, refreshToken);
+    async refresh(refreshToken: string, expectedSubject?: string): Promise<TokenSet> {
+      return onProvider(async (config) => {
+        const requestedAt = now();
+        let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
+        try {
+          // RFC 6749 §6. With rotation (RFC 9700 §4.14.2) the response carries a new refresh token and
+          // the old one dies; without, toTokenSet keeps the one just used.
+          response = await oidc.refreshTokenGrant(config, refreshToken);
+        } catch (error) {
+          throw toAuthError(error, 'refresh');
+        }
+        // OIDC Core §12.2: an ID token from a refresh must name the same person as the original.
+        const subject = response.claims()?.sub;
+        if (expectedSubject !== undefined && subject !== undefined && subject !== expectedSubject) {
+          throw new LatchkeyError(
+            'PROVIDER_ERROR',
+            'The provider renewed the session for a different account. Sign out and sign in again.',
+          );
+        }
         return toTokenSet(response, requestedAt, refreshToken);
-      } catch (error) {
-        throw toAuthError(error, 'refresh');
-      }
+      });
     },
 
     async userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims> {
-      return fetchClaims(await discoverConfiguration(), accessToken, expectedSubject);
+      return onProvider((config) => fetchClaims(config, accessToken, expectedSubject));
     },
 
     async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
-      const config = await discoverConfiguration();
-      if (!config.serverMetadata().revocation_endpoint) {
-        throw new LatchkeyError('NOT_SUPPORTED', 'The provider does not offer token revocation (RFC 7009).');
-      }
-      try {
-        await oidc.tokenRevocation(config, token, { token_type_hint: hint });
-      } catch (error) {
-        throw toAuthError(error, 'revoke');
-      }
+      return onProvider(async (config) => {
+        if (!config.serverMetadata().revocation_endpoint) {
+          throw new LatchkeyError(
+            'NOT_SUPPORTED',
+            'The provider does not offer token revocation (RFC 7009).',
+          );
+        }
+        try {
+          await oidc.tokenRevocation(config, token, { token_type_hint: hint });
+        } catch (error) {
+          throw toAuthError(error, 'revoke');
+        }
+      });
     },
 
     async endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string> {

@@ -21,12 +21,16 @@ export function trimProviderMetadata(server: ServerMetadata): ProviderMetadata {
     const value = server[field];
     if (typeof value === 'string') trimmed[field] = value;
   }
-  if (Array.isArray(server.code_challenge_methods_supported))
-    trimmed.code_challenge_methods_supported = server.code_challenge_methods_supported.filter(
-      (method): method is string => typeof method === 'string',
-    );
+  const challengeMethods = stringList(server.code_challenge_methods_supported);
+  if (challengeMethods) trimmed.code_challenge_methods_supported = challengeMethods;
+  const signingAlgorithms = stringList(server.id_token_signing_alg_values_supported);
+  if (signingAlgorithms) trimmed.id_token_signing_alg_values_supported = signingAlgorithms;
   if (typeof server.authorization_response_iss_parameter_supported === 'boolean')
     trimmed.authorization_response_iss_parameter_supported =
       server.authorization_response_iss_parameter_supported;
   return trimmed;
+}
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
 }

@@ -51,6 +51,8 @@ export interface ProviderMetadata {
   end_session_endpoint?: string;
   jwks_uri?: string;
   code_challenge_methods_supported?: string[];
+  /** openid-client checks ID tokens (also those a refresh returns) against this list; RS256 without it. */
+  id_token_signing_alg_values_supported?: string[];
   authorization_response_iss_parameter_supported?: boolean;
   /** Auth0 advertises this; its presence identifies an Auth0 tenant behind a custom domain. */
   mfa_challenge_endpoint?: string;
@@ -100,7 +102,11 @@ export interface AuthClient {
   /** The metadata in use, trimmed to ProviderMetadata, or null before discovery or a saved one. */
   knownMetadata(): ProviderMetadata | null;
   signIn(options: SignInOptions): Promise<SignInResult>;
-  refresh(refreshToken: string): Promise<TokenSet>;
+  /**
+   * Renews the tokens. When the response carries an ID token, its `sub` must be `expectedSubject`
+   * (OIDC Core §12.2), else PROVIDER_ERROR and the new tokens are not used.
+   */
+  refresh(refreshToken: string, expectedSubject?: string): Promise<TokenSet>;
   userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims>;
   /** RFC 7009. NOT_SUPPORTED when the provider has no revocation endpoint. */
   revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void>;

@@ -56,6 +56,7 @@ const providerMetadataSchema = z.object({
   end_session_endpoint: z.string().optional(),
   jwks_uri: z.string().optional(),
   code_challenge_methods_supported: z.array(z.string()).optional(),
+  id_token_signing_alg_values_supported: z.array(z.string()).optional(),
   authorization_response_iss_parameter_supported: z.boolean().optional(),
   mfa_challenge_endpoint: z.string().optional(),
 });

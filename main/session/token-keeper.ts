@@ -45,7 +45,7 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
     const current = requireSession(context);
     const refreshToken = current.tokens.refreshToken;
     if (!refreshToken) throw new LatchkeyError('SESSION_EXPIRED', MESSAGES.noRefreshToken);
-    const tokens = await auth.refresh(refreshToken);
+    const tokens = await auth.refresh(refreshToken, current.subject);
     const next: SessionRecord = {
       ...current,
       tokens: {

@@ -1,3 +1,4 @@
+import { APP_ORIGIN, originOf } from '../../common/app-origin';
 import { isAllowedExternalUrl, type ExternalLinkRule } from './external-links';
 
 /**
@@ -17,7 +18,15 @@ export function decideNavigation(url: string, allowlist: readonly ExternalLinkRu
   return { allowInWindow: false, openExternally: isAllowedExternalUrl(url, allowlist) };
 }
 
-/** Every permission (camera, notifications, clipboard, geolocation, ...) is refused: the app needs none. */
-export function decidePermission(_permission: string): false {
-  return false;
+/**
+ * Every permission (camera, notifications, clipboard reads, geolocation, ...) is refused, with one
+ * exception: our own page may write plain text to the clipboard ("Copy the link" while waiting for
+ * the browser). Chromium sanitises such writes; reading the clipboard stays refused.
+ */
+export function decidePermission(permission: string, requestingUrl?: string): boolean {
+  return (
+    permission === 'clipboard-sanitized-write' &&
+    requestingUrl !== undefined &&
+    originOf(requestingUrl) === APP_ORIGIN
+  );
 }

@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../../common/errors';
 import { useApi } from '../api';
 import { formatRelative, formatTime } from '../format';
 import { useNow } from '../use-now';
+import { offlineTitle } from '../offline-title';
 import { Notice } from './Notice';
 
 interface OfflineNoticeProps {
@@ -11,7 +12,11 @@ interface OfflineNoticeProps {
   lastError: ErrorInfo;
 }
 
-/** The provider is unreachable: the person is still signed in, and Latchkey keeps trying by itself. */
+/**
+ * The session could not be confirmed: the person is still signed in, and Latchkey keeps trying by
+ * itself. Usually the provider is unreachable (NETWORK); any other code means it answered, but not
+ * in a way that confirms the session, and the title says that instead of blaming the network.
+ */
 export function OfflineNotice({ since, nextRetryAt, lastError }: OfflineNoticeProps) {
   const api = useApi();
   const now = useNow(1000);
@@ -25,10 +30,10 @@ export function OfflineNotice({ since, nextRetryAt, lastError }: OfflineNoticePr
   };
 
   return (
-    <Notice tone="warning" title="Offline: the sign-in provider cannot be reached" testId="offline-notice">
+    <Notice tone="warning" title={offlineTitle(lastError)} testId="offline-notice">
       <p>You are still signed in. Latchkey keeps your session and checks again by itself.</p>
       <dl className="facts">
-        <dt>Unreachable since</dt>
+        <dt>Since</dt>
         <dd>{formatTime(since)}</dd>
         <dt>Next check</dt>
         <dd data-testid="next-retry">

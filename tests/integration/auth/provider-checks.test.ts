@@ -204,6 +204,36 @@ describe('refresh', () => {
     expect(renewed.accessToken).not.toBe(tokens.access_token);
   });
 
+  it('refuses an ID token from a refresh that names another person (OIDC Core §12.2)', async () => {
+    const tokens = await obtainTokens(idp, ada);
+    // Injected: the real refresh answer with its ID token's `sub` swapped; the local provider never
+    // does this, and signatures on token responses are not checked (TLS/back channel, OIDC Core §3.1.3.7).
+    const swapping = createAuthClient(settingsFor(idp), {
+      fetch: faultOn('/token', async (init) => {
+        const real = await fetch(`${idp.issuer}/token`, init);
+        const body = (await real.json()) as Record<string, unknown>;
+        const [header, payload, signature] = String(body.id_token).split('.');
+        const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+        const swapped = Buffer.from(JSON.stringify({ ...claims, sub: 'local|mallory' })).toString(
+          'base64url',
+        );
+        return Response.json(
+          { ...body, id_token: `${header}.${swapped}.${signature}` },
+          { status: real.status },
+        );
+      }),
+    });
+
+    const error = await rejection(swapping.refresh(tokens.refresh_token!, ada.sub));
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toContain('different account');
+    // Without the expectation (no session to compare with) the same answer is accepted.
+    const fresh = await obtainTokens(idp, ada);
+    await expect(swapping.refresh(fresh.refresh_token!)).resolves.toMatchObject({
+      accessToken: expect.any(String),
+    });
+  });
+
   it('times out a token request that never answers (NETWORK)', async () => {
     // Injected: a token endpoint that hangs; only openid-client's timeout signal can end it.
     const hanging = createAuthClient(settingsFor(idp), {

@@ -42,6 +42,15 @@ describe('IPC sender guard', () => {
   it.each([
     ['a foreign https origin', 'https://evil.example/'],
     ['a look-alike host', 'app://latchkey.evil/index.html'],
+    [
+      'an upper-case host (Chromium lower-cases ours; anything else is not our page)',
+      'app://LATCHKEY/index.html',
+    ],
+    ['a trailing-dot host', 'app://latchkey./index.html'],
+    ['an explicit port', 'app://latchkey:443/index.html'],
+    ['a percent-encoded host', 'app://latch%6bey/index.html'],
+    ['a scheme-relative look-alike without a host', 'app:latchkey/index.html'],
+    ['an empty host with our name in the path', 'app:///latchkey/index.html'],
     ['another app:// host', 'app://other/index.html'],
     ['http on the same host name', 'http://latchkey/index.html'],
     ['file://', 'file:///usr/share/latchkey/index.html'],

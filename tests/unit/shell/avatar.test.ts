@@ -74,6 +74,43 @@ describe('createAvatarCache', () => {
     expect(await cache.get(undefined)).toBeNull();
   });
 
+  it('never requests a redirect hop it would refuse as a first URL (plain http off loopback)', async () => {
+    // Dual-stack, so that http://[::ffff:127.0.0.1]:port reaches it: an address the cache counts as
+    // "plain http off this machine" that this test can still observe being requested.
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      const port = (server.address() as AddressInfo).port;
+      if (req.url === '/hop-to-plain-http') {
+        res.writeHead(302, { Location: `http://[::ffff:127.0.0.1]:${port}/target.png` }).end();
+      } else if (req.url === '/hop-to-loopback') {
+        res.writeHead(302, { Location: '/target.png' }).end();
+      } else if (req.url === '/loop') {
+        res.writeHead(302, { Location: '/loop' }).end();
+      } else {
+        res.writeHead(200, { 'Content-Type': 'image/png' }).end(Buffer.from('png-bytes'));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '::', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const cache = createAvatarCache({ log: silentLogger });
+      expect(await cache.get(`${base}/hop-to-plain-http`)).toBeNull();
+      expect(hits).toEqual(['/hop-to-plain-http']);
+
+      hits.length = 0;
+      expect((await cache.get(`${base}/hop-to-loopback`))?.contentType).toBe('image/png');
+      expect(hits).toEqual(['/hop-to-loopback', '/target.png']);
+
+      hits.length = 0;
+      expect(await cache.get(`${base}/loop`)).toBeNull();
+      expect(hits.length).toBeLessThanOrEqual(6);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('does not retry a failed download at once, and keeps the app working', async () => {
     let calls = 0;
     let clock = 0;

@@ -85,6 +85,16 @@ describe('decideNavigation and decidePermission', () => {
       'unknown',
     ]) {
       expect(decidePermission(permission)).toBe(false);
+      expect(decidePermission(permission, 'app://latchkey/index.html')).toBe(false);
     }
+  });
+
+  it('lets only our own page write the clipboard (the "Copy the link" button)', () => {
+    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey/index.html')).toBe(true);
+    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey')).toBe(true);
+    expect(decidePermission('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey.evil/')).toBe(false);
+    expect(decidePermission('clipboard-sanitized-write')).toBe(false);
+    expect(decidePermission('clipboard-read', 'app://latchkey/index.html')).toBe(false);
   });
 });

@@ -87,7 +87,8 @@ export function createFakeElectron() {
     BrowserWindow: FakeBrowserWindow,
     protocol: { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() },
     session: { defaultSession },
-    dialog: { showErrorBox: vi.fn() },
+    // showMessageBoxSync answers with the index of the button a test chose (default: the first).
+    dialog: { showErrorBox: vi.fn(), showMessageBoxSync: vi.fn((..._args: unknown[]) => 0) },
     net: { isOnline: vi.fn(() => true) },
     powerMonitor: new EventEmitter(),
     shell: { openExternal: vi.fn(async () => undefined) },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileLogger, withRedaction, type Logger } from '../../../main/log';
-import { redact, redactValue, REDACTED } from '../../../main/log-redaction';
+import { redact, redactValue, REDACTED, UNREADABLE } from '../../../main/log-redaction';
 
 // A JWT-shaped string (header.payload.signature); not a real token.
 const JWT =
@@ -48,6 +48,15 @@ describe('redact (strings)', () => {
     expect(redact(`{ refreshToken: '${OPAQUE}', scope: 'openid' }`)).toBe(
       `{ refreshToken: '${REDACTED}', scope: 'openid' }`,
     );
+  });
+
+  it('cuts double-quoted values in inspected, JS-ish or YAML-ish text too', () => {
+    expect(redact(`{ refreshToken: "${OPAQUE}", scope: "openid" }`)).toBe(
+      `{ refreshToken: "${REDACTED}", scope: "openid" }`,
+    );
+    expect(redact(`code_verifier = "${OPAQUE}"`)).toBe(`code_verifier = "${REDACTED}"`);
+    const once = redact(`accessToken: "${OPAQUE}"`);
+    expect(redact(once)).toBe(once);
   });
 
   it('leaves ordinary messages alone and is idempotent', () => {
@@ -102,6 +111,54 @@ describe('redactValue (anything logged)', () => {
     expect(redactValue(new URL(`https://x.test/cb?code=${OPAQUE}`))).not.toContain(OPAQUE);
     expect(redactValue(new URLSearchParams({ refresh_token: OPAQUE }))).not.toContain(OPAQUE);
     expect(redactValue([`Bearer ${OPAQUE}`, 1])).toEqual([`Bearer ${REDACTED}`, 1]);
+  });
+});
+
+describe('redactValue never throws and never loses a field', () => {
+  it('logs a value with a throwing getter or a throwing Proxy as [unreadable] instead of throwing', () => {
+    const hostile = {
+      get boom(): string {
+        throw new Error('getter');
+      },
+    };
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error('trap');
+        },
+      },
+    );
+    expect(redactValue(hostile)).toBe(UNREADABLE);
+    expect(redactValue({ ok: 1, trap })).toEqual({ ok: 1, trap: UNREADABLE });
+    const error = new Error('failed', { cause: hostile });
+    const out = redactValue(error) as Error;
+    expect(out.message).toBe('failed');
+    expect(out.cause).toBe(UNREADABLE);
+  });
+
+  it('keeps an own "__proto__" key (from JSON.parse) as a redacted field, not as the prototype', () => {
+    const parsed = JSON.parse(
+      `{"__proto__": {"refresh_token": "${OPAQUE}", "note": "kept"}, "a": 1}`,
+    ) as object;
+    const out = redactValue(parsed) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(out)).toBe(`{"__proto__":{"refresh_token":"${REDACTED}","note":"kept"},"a":1}`);
+  });
+
+  it('a logger whose argument cannot be read still logs, and the call does not throw', () => {
+    const seen: unknown[][] = [];
+    const sink: Logger = {
+      debug: (...args) => void seen.push(args),
+      info: (...args) => void seen.push(args),
+      warn: (...args) => void seen.push(args),
+      error: (...args) => void seen.push(args),
+    };
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(() => withRedaction(sink).error('restoring failed', revoked.proxy)).not.toThrow();
+    expect(seen).toEqual([['restoring failed', UNREADABLE]]);
   });
 });
 

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log';
 import { createOpenExternal, TEST_OPEN_EXTERNAL_ENV } from '../../../main/shell/open-external';
 
-function setup(env: Record<string, string | undefined>) {
+function setup(env: Record<string, string | undefined>, isPackaged = false) {
   const opened: string[] = [];
   const written: string[] = [];
   const open = createOpenExternal({
     env,
+    isPackaged,
     systemOpen: async (url) => void opened.push(url),
     writeStdout: (line) => void written.push(line),
     log: silentLogger,
@@ -27,6 +28,14 @@ describe('createOpenExternal', () => {
     await open('http://127.0.0.1:4400/auth?state=s');
     expect(opened).toEqual([]);
     expect(written).toEqual(['LATCHKEY_OPEN_EXTERNAL http://127.0.0.1:4400/auth?state=s\n']);
+  });
+
+  it(`a packaged build ignores ${TEST_OPEN_EXTERNAL_ENV}=stdout and opens the browser (no URL on stdout)`, async () => {
+    const { open, opened, written } = setup({ [TEST_OPEN_EXTERNAL_ENV]: 'stdout' }, true);
+    const logout = 'https://tenant.eu.auth0.com/oidc/logout?id_token_hint=eyJhbGciOi.x.y';
+    await open(logout);
+    expect(opened).toEqual([logout]);
+    expect(written).toEqual([]);
   });
 
   it('ignores other values of the variable', async () => {

@@ -56,6 +56,7 @@ describe('denyAllPermissions', () => {
       wc: unknown,
       permission: string,
       callback: (granted: boolean) => void,
+      details?: { requestingUrl: string },
     ) => void;
     for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) {
       const callback = vi.fn();
@@ -65,9 +66,14 @@ describe('denyAllPermissions', () => {
     const check = session.setPermissionCheckHandler.mock.calls[0]![0] as (
       wc: unknown,
       permission: string,
+      requestingOrigin?: string,
     ) => boolean;
     expect(check({}, 'media')).toBe(false);
     expect(check(null, 'clipboard-sanitized-write')).toBe(false);
+    expect(check(null, 'clipboard-sanitized-write', 'app://latchkey')).toBe(true);
+    const clipboard = vi.fn();
+    request({}, 'clipboard-sanitized-write', clipboard, { requestingUrl: 'app://latchkey/index.html' });
+    expect(clipboard).toHaveBeenCalledWith(true);
     const device = session.setDevicePermissionHandler.mock.calls[0]![0] as () => boolean;
     expect(device()).toBe(false);
     const display = session.setDisplayMediaRequestHandler.mock.calls[0]![0] as (
@@ -151,6 +157,26 @@ describe('createMainWindow and bringToFront', () => {
     expect(window.show).not.toHaveBeenCalled();
     window.emit('ready-to-show');
     expect(window.show).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks before closing over unsaved edits, and closes only when the person chooses to', () => {
+    const window = windowModule.createMainWindow({
+      preloadPath: '/app/dist/preload/index.cjs',
+      devTools: false,
+      log: silentLogger,
+    }) as unknown as FakeBrowserWindow;
+    const ask = electron().dialog.showMessageBoxSync;
+
+    ask.mockReturnValueOnce(1); // "Keep editing"
+    const keep = { preventDefault: vi.fn() };
+    window.webContents.emit('will-prevent-unload', keep);
+    expect(keep.preventDefault).not.toHaveBeenCalled(); // the page's beforeunload wins: window stays
+
+    ask.mockReturnValueOnce(0); // "Discard changes and close"
+    const discard = { preventDefault: vi.fn() };
+    window.webContents.emit('will-prevent-unload', discard);
+    expect(discard.preventDefault).toHaveBeenCalledTimes(1); // overrides beforeunload: the window closes
+    expect(ask).toHaveBeenCalledWith(window, expect.objectContaining({ title: 'Unsaved changes' }));
   });
 
   it('bringToFront restores a minimised window, shows and focuses it', () => {
