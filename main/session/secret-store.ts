@@ -241,6 +241,9 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions): Secr
     // write in an earlier run). That is cleanup: once the main item is gone nothing can read the
     // record, so a failure here does not fail the deletion.
     await removeAll(known);
+    // Orphan chunks can only come from a split write, so only a store that splits (a capped item
+    // size: Windows) or that saw a split record pays for the listing (findCredentials, ~20 ms).
+    if (!Number.isFinite(maxItemBytes) && known.length === 0) return;
     try {
       await removeAll(await leftovers());
     } catch {

@@ -85,9 +85,9 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
     await manager.withAccessToken(async () => undefined); // fresh: no refresh, no write
     expect(store.stats().writes).toBe(1);
 
-    // Sign-out: exactly one delete (plus one listing that finds no leftovers).
+    // Sign-out: exactly one delete (items are never split here, so no listing for leftovers).
     await manager.signOut({ everywhere: false });
-    expect(store.stats()).toMatchObject({ reads: 0, writes: 1, deletes: 1, lists: 1 });
+    expect(store.stats()).toMatchObject({ reads: 0, writes: 1, deletes: 1, lists: 0 });
     manager.dispose();
   });
 
