@@ -7,11 +7,25 @@ import tseslint from 'typescript-eslint';
  *   everything else in main/ is plain Node and runs in tests exactly as in the app;
  * - the renderer imports only common/ and its own files: no Node, no Electron, no main/.
  */
-const ELECTRON_GLUE = ['main/app.ts', 'main/window.ts', 'main/ipc.ts', 'main/electron/**/*.ts', 'preload/**/*.ts'];
+const ELECTRON_GLUE = [
+  'main/app.ts',
+  'main/window.ts',
+  'main/ipc.ts',
+  'main/electron/**/*.ts',
+  'preload/**/*.ts',
+];
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'coverage/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      'coverage/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      '.tmp/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -35,7 +49,9 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only the Electron glue files import electron (see DESIGN.md).' }],
+          paths: [
+            { name: 'electron', message: 'Only the Electron glue files import electron (see DESIGN.md).' },
+          ],
         },
       ],
     },

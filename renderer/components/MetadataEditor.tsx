@@ -11,6 +11,7 @@ import {
   type MetadataForm,
 } from '../metadata-form';
 import { CountryCombobox } from './CountryCombobox';
+import { DetailsLoading } from './DetailsLoading';
 import { ExtraFieldsEditor } from './ExtraFieldsEditor';
 import { Notice } from './Notice';
 import { useBeforeUnload } from '../use-before-unload';
@@ -128,16 +129,7 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
     }
   };
 
-  if (loaded.kind === 'loading') {
-    return (
-      <section className="card" aria-labelledby="metadata-title" aria-busy="true">
-        <h2 id="metadata-title">Your details</h2>
-        <p role="status">
-          <span className="spinner" aria-hidden="true" /> Loading your details…
-        </p>
-      </section>
-    );
-  }
+  if (loaded.kind === 'loading') return <DetailsLoading />;
   if (loaded.kind === 'failed') {
     return (
       <section className="card" aria-labelledby="metadata-title">

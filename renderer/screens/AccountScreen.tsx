@@ -10,6 +10,7 @@ import { OfflineNotice } from '../components/OfflineNotice';
 import { ProfileCard } from '../components/ProfileCard';
 import { SessionDetails } from '../components/SessionDetails';
 import { StorageNotice } from '../components/StorageNotice';
+import { DetailsLoading } from '../components/DetailsLoading';
 
 /**
  * The editor (with its country list) is a separate chunk, fetched from the app's own files when the
@@ -92,7 +93,7 @@ export function AccountScreen({ state }: { state: ActiveState }) {
           <DiagnosticsPanel />
         </div>
         <div className="column">
-          <Suspense fallback={<EditorPlaceholder />}>
+          <Suspense fallback={<DetailsLoading />}>
             <MetadataEditor subject={state.profile.sub} onDirtyChange={onDirtyChange} />
           </Suspense>
         </div>
@@ -106,16 +107,5 @@ export function AccountScreen({ state }: { state: ActiveState }) {
         onCancel={() => setPendingSignOut(null)}
       />
     </main>
-  );
-}
-
-function EditorPlaceholder() {
-  return (
-    <section className="card" aria-labelledby="metadata-title" aria-busy="true">
-      <h2 id="metadata-title">Your details</h2>
-      <p role="status">
-        <span className="spinner" aria-hidden="true" /> Loading your details…
-      </p>
-    </section>
   );
 }
