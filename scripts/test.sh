@@ -20,11 +20,16 @@ npx tsc -p tsconfig.e2e.json
 step build
 npm run --silent build
 
-step "unit and integration tests (private keyring)"
-scripts/with-keyring.sh npx vitest run
+reports=.tmp/test-reports
+rm -rf "$reports" && mkdir -p "$reports"
 
-if [ -f playwright.config.ts ]; then
-  step "end-to-end tests (private keyring, Chromium; Electron where its binary exists)"
-  # The build step above already produced dist/: global setup need not build it again.
-  LATCHKEY_E2E_SKIP_BUILD=1 scripts/with-keyring.sh npx playwright test
-fi
+step "unit and integration tests (private keyring)"
+scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest.json"
+
+step "end-to-end tests (private keyring, Chromium; Electron where its binary exists)"
+# The build step above already produced dist/: global setup need not build it again.
+LATCHKEY_E2E_SKIP_BUILD=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/playwright.json" \
+  scripts/with-keyring.sh npx playwright test --reporter=list,json
+
+step summary
+node scripts/test-summary.mjs "$reports/vitest.json" "$reports/playwright.json"
