@@ -22,8 +22,3 @@ export function originOf(url: string): string | null {
   if (!parsed.host) return null;
   return `${parsed.protocol}//${parsed.host}`;
 }
-
-/** True when `url` is a page of the app itself (APP_ORIGIN, any path). */
-export function isAppUrl(url: string): boolean {
-  return originOf(url) === APP_ORIGIN;
-}

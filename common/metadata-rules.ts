@@ -1,3 +1,5 @@
+import type { MetadataPatch, UserMetadata } from './metadata';
+
 /**
  * The user_metadata rules as plain data and functions, with no zod: main builds its schemas from
  * them (common/metadata.ts) and the renderer checks the form with them, so both say the same thing in
@@ -44,4 +46,24 @@ export function metadataKeyProblem(key: string): string | undefined {
 
 export function byteLength(text: string): number {
   return new TextEncoder().encode(text).length;
+}
+
+/**
+ * What the provider stores after a patch, with Auth0's semantics (PATCH /api/v2/users/{id}): top-level
+ * keys merge, a `null` value deletes its key, any other value (objects included) replaces the old
+ * one whole. Pure: neither argument is changed.
+ */
+export function applyMetadataPatch(current: UserMetadata, patch: MetadataPatch): UserMetadata {
+  const merged: UserMetadata = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    // defineProperty, not assignment: a "__proto__" key (refused upstream) could never swap the prototype.
+    else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return merged;
+}
+
+/** The serialised size Auth0 counts against its 16 KB user_metadata limit. */
+export function metadataBytes(metadata: UserMetadata): number {
+  return byteLength(JSON.stringify(metadata));
 }

@@ -7,8 +7,9 @@ import {
   RESERVED_METADATA_KEYS,
 } from './metadata-rules';
 
-// The limits live in metadata-rules.ts (no zod) so that the renderer can apply them without bundling zod.
-export { byteLength, METADATA_LIMITS } from './metadata-rules';
+// The limits and the merge live in metadata-rules.ts (no zod) so that the renderer can use them
+// without bundling zod.
+export { applyMetadataPatch, byteLength, METADATA_LIMITS, metadataBytes } from './metadata-rules';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type UserMetadata = Record<string, JsonValue>;
@@ -49,23 +50,3 @@ export const metadataPatchSchema = z
   .refine((o) => byteLength(JSON.stringify(o)) <= METADATA_LIMITS.totalBytes, METADATA_MESSAGES.tooLarge);
 
 export type MetadataPatch = Record<string, JsonValue>;
-
-/**
- * What the provider stores after a patch, with Auth0's semantics (PATCH /api/v2/users/{id}): top-level
- * keys merge, a `null` value deletes its key, any other value (objects included) replaces the old
- * one whole. Pure: neither argument is changed.
- */
-export function applyMetadataPatch(current: UserMetadata, patch: MetadataPatch): UserMetadata {
-  const merged: UserMetadata = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    // defineProperty, not assignment: a "__proto__" key (refused upstream) could never swap the prototype.
-    else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return merged;
-}
-
-/** The serialised size Auth0 counts against its 16 KB user_metadata limit. */
-export function metadataBytes(metadata: UserMetadata): number {
-  return byteLength(JSON.stringify(metadata));
-}

@@ -84,6 +84,16 @@ export function localDemoSettings(idp: {
   };
 }
 
+/** Every setting, in the order the help (and the README) names them. */
+const HELP_ORDER: readonly ConfigField[] = [
+  'auth0Domain',
+  'issuer',
+  'clientId',
+  'audience',
+  'scopes',
+  'usersApi',
+];
+
 /** Where the settings go, as steps a person can follow (shown by a packaged build with none). */
 export function configurationHelp(settingsFile: string): string {
   return [
@@ -94,7 +104,7 @@ export function configurationHelp(settingsFile: string): string {
     'or, for any other OpenID provider:',
     '  { "issuer": "https://login.example.com/", "clientId": "YOUR-CLIENT-ID" }',
     '',
-    `Environment variables (${ENV_NAMES.auth0Domain}, ${ENV_NAMES.issuer}, ${ENV_NAMES.clientId}, ${ENV_NAMES.audience}, ${ENV_NAMES.scopes}) and flags (${FLAG_NAMES.auth0Domain}=, ${FLAG_NAMES.issuer}=, ${FLAG_NAMES.clientId}=, ${FLAG_NAMES.audience}=) work too.`,
+    `Environment variables (${HELP_ORDER.map((field) => ENV_NAMES[field]).join(', ')}) and flags (${HELP_ORDER.map((field) => `${FLAG_NAMES[field]}=`).join(', ')}) work too.`,
     'The client must be a native (public) application allowing the redirect http://127.0.0.1/callback.',
     'Then start Latchkey again.',
   ].join('\n');

@@ -1,11 +1,18 @@
 import type { JsonValue, MetadataPatch, UserMetadata } from '../common/metadata';
-import { byteLength, METADATA_LIMITS, METADATA_MESSAGES, metadataKeyProblem } from '../common/metadata-rules';
+import {
+  applyMetadataPatch,
+  byteLength,
+  METADATA_LIMITS,
+  METADATA_MESSAGES,
+  metadataBytes,
+  metadataKeyProblem,
+} from '../common/metadata-rules';
 import { countryByCode, countryFromInput } from './country-search';
 
 /**
  * The metadata editor's model: the form as the person sees it, built from the stored user_metadata,
- * checked with the rules main's schema is built from (common/metadata-rules.ts), and turned back into an Auth0 patch holding only what
- * changed (a removed key is sent as null, which deletes it).
+ * checked with the rules main's schema is built from (common/metadata-rules.ts), and turned back into
+ * an Auth0 patch holding only what changed (a removed key is sent as null, which deletes it).
  */
 
 export const NAMED_KEYS = { firstName: 'first_name', lastName: 'last_name', country: 'country' } as const;
@@ -121,15 +128,6 @@ export function metadataPatch(original: UserMetadata, form: MetadataForm): Metad
   return patch;
 }
 
-export function applyPatch(original: UserMetadata, patch: MetadataPatch): UserMetadata {
-  const merged: UserMetadata = { ...original };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}
-
 function checkText(value: string, label: string): string | undefined {
   if (value.length > METADATA_LIMITS.stringLength) {
     return `${label} is at most ${METADATA_LIMITS.stringLength} characters.`;
@@ -162,9 +160,8 @@ export function validateForm(original: UserMetadata, form: MetadataForm): FormEr
     }
     if (row.structured === undefined) {
       if (row.value === '') problems.value = 'Enter a value, or remove the row.';
-      else {
-        if (row.value.length > METADATA_LIMITS.stringLength) problems.value = METADATA_MESSAGES.valueTooLong;
-      }
+      else if (row.value.length > METADATA_LIMITS.stringLength)
+        problems.value = METADATA_MESSAGES.valueTooLong;
     }
     if (key) seen.add(key);
     if (problems.key || problems.value) errors.rows[row.id] = problems;
@@ -177,7 +174,7 @@ export function validateForm(original: UserMetadata, form: MetadataForm): FormEr
         errors.form = METADATA_MESSAGES.tooManyKeys;
       else if (byteLength(JSON.stringify(patch)) > METADATA_LIMITS.totalBytes)
         errors.form = METADATA_MESSAGES.tooLarge;
-      else if (byteLength(JSON.stringify(applyPatch(original, patch))) > METADATA_LIMITS.totalBytes) {
+      else if (metadataBytes(applyMetadataPatch(original, patch)) > METADATA_LIMITS.totalBytes) {
         errors.form = `Metadata is limited to ${METADATA_LIMITS.totalBytes / 1024} KB in all.`;
       }
     }

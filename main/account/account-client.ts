@@ -42,10 +42,11 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
     const unsupported = () => Promise.reject(new LatchkeyError('NOT_SUPPORTED', NOT_SUPPORTED_MESSAGE));
     return { supportsMetadata: false, getMetadata: unsupported, updateMetadata: unsupported };
   }
+  // Without a configured audience the users API names its own default (`${baseUrl}/`) in messages.
   const api = createUsersApi({
     ...apiOptions,
     baseUrl: settings.usersApi.baseUrl,
-    audience: settings.audience ?? `${settings.usersApi.baseUrl.replace(/\/+$/, '')}/`,
+    audience: settings.audience,
   });
 
   // The last metadata the provider reported, per subject: lets an oversized merge be refused before

@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { isLatchkeyError, LatchkeyError } from '../errors';
+import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
 import { auth0LogoutUrl, looksLikeAuth0 } from './end-session';
 import { toAuthError } from './errors';
 import { issuerTransport } from './issuer';
@@ -31,17 +31,13 @@ export const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
 /** Long enough for a password manager, a second factor or a slow consent screen. */
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
 
-function cancelled(): LatchkeyError {
-  return new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.');
-}
-
 /** Settles with `work`, or rejects LOGIN_CANCELLED as soon as `signal` aborts (the work is then ignored). */
 async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
-  if (signal.aborted) throw cancelled();
+  if (signal.aborted) throw loginCancelled();
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(cancelled());
+    onAbort = () => reject(loginCancelled());
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {

@@ -5,7 +5,7 @@ import {
   WWWAuthenticateChallengeError,
 } from 'openid-client';
 import type { ErrorCode } from '../../common/errors';
-import { LatchkeyError } from '../errors';
+import { INTERNAL_MESSAGE, LatchkeyError } from '../errors';
 
 /** Which call failed: the same provider answer means different things to different calls. */
 export type AuthOperation =
@@ -105,7 +105,11 @@ function fromOAuthErrorBody(error: ResponseBodyError, operation: AuthOperation):
   if (error.error === 'invalid_grant' && operation === 'refresh') {
     // RFC 6749 §5.2: the refresh token is invalid, expired, revoked or was already rotated away
     // (RFC 9700 §4.14.2). The provider ended the session; only a new sign-in helps.
-    return coded('SESSION_EXPIRED', 'Your session has ended at the provider. Please sign in again.', error);
+    return coded(
+      'SESSION_EXPIRED',
+      'Your session has ended at the provider. Sign in again to continue.',
+      error,
+    );
   }
   if (error.error === 'invalid_grant' && operation === 'codeExchange') {
     return coded(
@@ -299,5 +303,5 @@ export function toAuthError(error: unknown, operation: AuthOperation): LatchkeyE
       error,
     );
   }
-  return coded('INTERNAL', 'Something went wrong inside Latchkey. The log has the details.', error);
+  return coded('INTERNAL', INTERNAL_MESSAGE, error);
 }

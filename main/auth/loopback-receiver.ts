@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LatchkeyError } from '../errors';
+import { LatchkeyError, loginCancelled } from '../errors';
 import { CALLBACK_PAGE_HEADERS, errorPage, successPage } from './callback-pages';
 
 /**
@@ -114,7 +114,7 @@ async function listen(server: ReturnType<typeof createServer>, port: number): Pr
 
 export async function startLoopbackReceiver(options: LoopbackReceiverOptions): Promise<LoopbackReceiver> {
   const { expectedState, signal, timeoutMs } = options;
-  if (signal?.aborted) throw new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.');
+  if (signal?.aborted) throw loginCancelled();
 
   let phase: 'waiting' | 'accepted' | 'closed' = 'waiting';
   let held: ServerResponse | undefined;
@@ -177,7 +177,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
 
   let timer: NodeJS.Timeout | undefined = undefined;
   const onAbort = () => {
-    rejectCallback(new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.'));
+    rejectCallback(loginCancelled());
     void close();
   };
   function stopWaiting(): void {
@@ -190,7 +190,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
     closing ??= (async () => {
       phase = 'closed';
       stopWaiting();
-      rejectCallback(new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.'));
+      rejectCallback(loginCancelled());
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if (held) {
         send(held, 400, errorPage('Sign-in was stopped in Latchkey.'));

@@ -46,24 +46,21 @@ export function keychainTimeout(operation: string, timeoutMs: number): LatchkeyE
   );
 }
 
-/** What to do about it, for the OS the app runs on. Shown next to "your session is kept in memory". */
+/**
+ * What to do about it, for the OS the app runs on. Shown under "your session is kept in memory
+ * only", which already says the session ends with this run, so the remedy is only the fix. Plain
+ * text: the page shows it as it is.
+ */
 export function keychainRemedy(platform: NodeJS.Platform): string {
   switch (platform) {
     case 'darwin':
-      return (
-        'Open Keychain Access, unlock your login keychain and allow Latchkey to use it. ' +
-        'Until then your session lasts only until you quit Latchkey.'
-      );
+      return 'Open Keychain Access, unlock your login keychain and allow Latchkey to use it.';
     case 'win32':
-      return (
-        'Check that Windows Credential Manager works for your account (Control Panel > Credential Manager). ' +
-        'Until then your session lasts only until you quit Latchkey.'
-      );
+      return 'Check that Windows Credential Manager works for your account (Control Panel > Credential Manager).';
     default:
       return (
         'Install and unlock a Secret Service keyring (GNOME Keyring or KWallet, with libsecret), ' +
-        'for example with `sudo apt install gnome-keyring libsecret-1-0`, and log in to your desktop session. ' +
-        'Until then your session lasts only until you quit Latchkey.'
+        'for example with "sudo apt install gnome-keyring libsecret-1-0", and log in to your desktop session.'
       );
   }
 }

@@ -1,9 +1,13 @@
-/** Sentences the person reads about their session. Kept together so they stay consistent. */
+/**
+ * Sentences the person reads about their session. Kept together so they stay consistent. A reason
+ * that ends the session says what to do next itself: the signed-out screen shows it as it is.
+ */
 export const MESSAGES = {
   revoked:
     'The provider ended your session (you signed out elsewhere, it was revoked, or it expired). Sign in again to continue.',
-  noRefreshToken: 'Your saved session has expired and cannot be renewed without signing in again.',
-  rejectedAfterRefresh: 'The provider refused a freshly renewed access token, so the session has ended.',
+  noRefreshToken: 'Your saved session has expired and cannot be renewed. Sign in again to continue.',
+  rejectedAfterRefresh:
+    'The provider refused a freshly renewed access token, so the session has ended. Sign in again to continue.',
   alreadySignedIn: 'You are already signed in. Sign out first to switch accounts.',
   notSignedIn: 'You are not signed in.',
   disposed: 'Latchkey is shutting down.',

@@ -7,6 +7,7 @@ import { MESSAGES } from './messages';
 import { createOfflineRetry } from './offline-retry';
 import { profileFromClaims, sameProfile } from './profile';
 import type { SessionRecord } from './record';
+import { revokeGrant } from './revoke-grant';
 import type { SecretStore } from './secret-store';
 import {
   asLatchkeyError,
@@ -240,11 +241,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       }
     }
     await persistence.deleteRecord();
-    // RFC 7009 §2.1: revoking the refresh token also invalidates the grant's access tokens where the
-    // provider supports it. A failed revocation is reported, and the person is signed out anyway.
+    // A failed revocation is reported, and the person is signed out anyway.
     try {
-      if (ended.tokens.refreshToken) await auth.revoke(ended.tokens.refreshToken, 'refresh_token');
-      else await auth.revoke(ended.tokens.accessToken, 'access_token');
+      await revokeGrant(auth, ended.tokens);
     } catch (error) {
       noteError(context, error);
     }

@@ -1,9 +1,10 @@
 import type { Profile, SessionPhase, SignedOutReason } from '../../common/session-state';
 import type { AuthClient, SignInResult } from '../auth/types';
-import { LatchkeyError, toErrorInfo } from '../errors';
+import { LatchkeyError, loginCancelled, toErrorInfo } from '../errors';
 import { MESSAGES } from './messages';
 import { profileFromClaims } from './profile';
 import { RECORD_FORMAT_VERSION, type SessionRecord } from './record';
+import { revokeGrant } from './revoke-grant';
 import { asLatchkeyError, noteError, type SessionContext } from './session-context';
 
 export interface SignInAttempts {
@@ -88,9 +89,8 @@ export function createSignInAttempts(deps: SignInAttemptsDeps): SignInAttempts {
       });
       if (attempt !== mine || context.session) {
         // Cancelled after the provider had already answered: do not keep a grant nobody asked for.
-        if (result.tokens.refreshToken)
-          void auth.revoke(result.tokens.refreshToken, 'refresh_token').catch(() => undefined);
-        throw new LatchkeyError('LOGIN_CANCELLED', 'The sign-in was cancelled.');
+        void revokeGrant(auth, result.tokens).catch(() => undefined);
+        throw loginCancelled();
       }
       const record = recordFromSignIn(result);
       attempt = null;

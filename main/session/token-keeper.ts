@@ -2,6 +2,7 @@ import type { AuthClient, TokenSet, UserInfoClaims } from '../auth/types';
 import { isLatchkeyError, LatchkeyError } from '../errors';
 import { MESSAGES } from './messages';
 import type { SessionRecord } from './record';
+import { revokeGrant } from './revoke-grant';
 import { requireSession, signedInPhase, type SessionContext } from './session-context';
 import type { SessionPersistence } from './session-persistence';
 import type { StatePublisher } from './state-publisher';
@@ -62,12 +63,7 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
     }
     if (startedEpoch !== context.epoch) {
       // Signed out (or replaced) while the refresh was in flight: the new grant must not linger.
-      void auth
-        .revoke(
-          next.tokens.refreshToken ?? next.tokens.accessToken,
-          next.tokens.refreshToken ? 'refresh_token' : 'access_token',
-        )
-        .catch(() => undefined);
+      void revokeGrant(auth, next.tokens).catch(() => undefined);
       throw new LatchkeyError('NOT_SIGNED_IN', MESSAGES.notSignedIn);
     }
     context.session = next;

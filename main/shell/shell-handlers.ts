@@ -7,7 +7,8 @@ import type { SessionManager } from '../session/types';
  * What the Electron shell adds to the handler table and the pushed state, without touching the
  * session layer: the profile picture becomes app://latchkey/avatar (served by main from its cache,
  * so the page's CSP needs no remote image source), and diagnostics say which provider this run uses.
- * The browser harness uses the undecorated table, where pictures keep their provider URL.
+ * The browser test harness (tests/e2e/harness/chromium-app.ts) decorates the same way, with the
+ * avatar path on its own origin, so both Playwright projects show the page what the app shows.
  */
 export interface ShellDecorations {
   provider: NonNullable<Diagnostics['provider']>;

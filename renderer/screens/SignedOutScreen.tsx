@@ -5,6 +5,7 @@ import { useApi } from '../api';
 import { FocusHeading } from '../components/FocusHeading';
 import { Notice } from '../components/Notice';
 
+/** Main's messages for `revoked` and `recordUnreadable` already end by asking to sign in again. */
 function ReasonNotice({ reason }: { reason: SignedOutReason }) {
   switch (reason.kind) {
     case 'signedOut':
@@ -17,14 +18,12 @@ function ReasonNotice({ reason }: { reason: SignedOutReason }) {
       return (
         <Notice tone="warning" title="Your session has ended" testId="reason-revoked">
           <p>{reason.message}</p>
-          <p>Sign in again to continue.</p>
         </Notice>
       );
     case 'recordUnreadable':
       return (
         <Notice tone="warning" title="Your saved session could not be read" testId="reason-unreadable">
           <p>{reason.message}</p>
-          <p>Sign in again to continue.</p>
         </Notice>
       );
     case 'signInFailed':
