@@ -5,6 +5,7 @@ import type { Diagnostics } from '../common/diagnostics';
 import type { ProviderSettings } from './auth/types';
 import { avatarUrlFor, createAvatarCache } from './avatar';
 import { configurationHelp, localDemoSettings, resolveProviderChoice } from './config';
+import { userDataDirFlag } from './config/sources';
 import { isLatchkeyError } from './errors';
 import { broadcastSessionState, registerIpcHandlers } from './ipc';
 import { createFileLogger, type Logger } from './log';
@@ -54,6 +55,8 @@ export const started: Promise<RunningApp | undefined> = main().catch((error: unk
 });
 
 async function main(): Promise<RunningApp | undefined> {
+  const userDataDir = userDataDirFlag(process.argv);
+  if (userDataDir) app.setPath('userData', userDataDir);
   // One instance: a second launch only wakes the first ('second-instance' in shell/lifecycle.ts).
   if (!app.requestSingleInstanceLock()) {
     app.quit();

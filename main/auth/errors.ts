@@ -107,7 +107,7 @@ function fromOAuthErrorBody(error: ResponseBodyError, operation: AuthOperation):
     // (RFC 9700 §4.14.2). The provider ended the session; only a new sign-in helps.
     return coded(
       'SESSION_EXPIRED',
-      'Your session has ended at the provider. Sign in again to continue.',
+      'The provider ended your session (you signed out elsewhere, it was revoked, or it expired). Sign in again to continue.',
       error,
     );
   }

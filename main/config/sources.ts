@@ -113,3 +113,17 @@ export function readFlags(argv: readonly string[]): ConfigLayer {
   }
   return layer;
 }
+
+/**
+ * The Chromium `--user-data-dir=PATH` switch, if given. Electron may already honour it; the app sets
+ * it explicitly before anything reads the folder (the single-instance lock, the settings file, the
+ * log), so a test or a second profile always gets its own folder.
+ */
+export function userDataDirFlag(argv: readonly string[]): string | undefined {
+  const prefix = '--user-data-dir=';
+  const value = argv
+    .find((arg) => arg.startsWith(prefix))
+    ?.slice(prefix.length)
+    .trim();
+  return value ? value : undefined;
+}

@@ -3,8 +3,6 @@
  * that ends the session says what to do next itself: the signed-out screen shows it as it is.
  */
 export const MESSAGES = {
-  revoked:
-    'The provider ended your session (you signed out elsewhere, it was revoked, or it expired). Sign in again to continue.',
   noRefreshToken: 'Your saved session has expired and cannot be renewed. Sign in again to continue.',
   rejectedAfterRefresh:
     'The provider refused a freshly renewed access token, so the session has ended. Sign in again to continue.',

@@ -1,9 +1,9 @@
 import type { Profile, SessionState } from '../../common/session-state';
 import type { AuthClient, UserInfoClaims } from '../auth/types';
-import { isLatchkeyError, LatchkeyError } from '../errors';
+import { DEFAULT_SIGN_IN_TIMEOUT_MS } from '../auth/client';
+import { isLatchkeyError } from '../errors';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
 import { createLaunchRestore } from './launch-restore';
-import { MESSAGES } from './messages';
 import { createOfflineRetry } from './offline-retry';
 import { profileFromClaims, sameProfile } from './profile';
 import type { SessionRecord } from './record';
@@ -41,7 +41,7 @@ export interface SessionManagerOptions {
   expiryLeewayMs?: number;
   /** Automatic re-checks while the provider is unreachable. */
   retry?: Partial<BackoffSettings>;
-  /** How long a sign-in waits for the browser to come back (default 5 min). */
+  /** How long a sign-in waits for the browser to come back (default: the auth client's, 10 min). */
   signInTimeoutMs?: number;
   /** A failed keychain write is tried this many more times before falling back to memory (default 2). */
   writeRetries?: number;
@@ -51,7 +51,6 @@ export interface SessionManagerOptions {
 }
 
 const DEFAULT_LEEWAY_MS = 60_000;
-const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 const realTimers: SessionTimers = {
   setTimeout: (callback, ms) => {
@@ -159,7 +158,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     if (startedEpoch !== context.epoch || !context.session) return;
     if (isLatchkeyError(error, 'SESSION_EXPIRED')) {
       noteError(context, error);
-      await endSession(error.message || MESSAGES.revoked);
+      await endSession(error.message);
       return;
     }
     if (isLatchkeyError(error, 'NOT_SIGNED_IN')) return;
@@ -275,33 +274,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   ): Promise<T> {
     await launch.afterLaunchRead();
     const startedEpoch = context.epoch;
-    let current: SessionRecord;
-    try {
-      current = (await tokens.usableRecord()).record;
-    } catch (error) {
-      await handleFailure(error, startedEpoch);
-      throw asLatchkeyError(error);
-    }
-    try {
-      return await operation(current.tokens.accessToken, current.subject);
-    } catch (error) {
-      if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
-    }
-    try {
-      current = await tokens.refreshAfterRejection(current);
-    } catch (error) {
-      await handleFailure(error, startedEpoch);
-      throw asLatchkeyError(error);
-    }
-    try {
-      return await operation(current.tokens.accessToken, current.subject);
-    } catch (error) {
-      if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
-      // DESIGN.md: a 401 right after a successful refresh ends the session, as in fetchClaims.
-      const ended = new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
-      await handleFailure(ended, startedEpoch);
-      throw ended;
-    }
+    // Only the token side decides about the session (offline, ended); a users API that is down does not.
+    return tokens.withFreshToken(operation, (error) => handleFailure(error, startedEpoch));
   }
 
   function dispose(): void {

@@ -7,12 +7,21 @@ import { requireSession, signedInPhase, type SessionContext } from './session-co
 import type { SessionPersistence } from './session-persistence';
 import type { StatePublisher } from './state-publisher';
 
+export type TokenOperation<T> = (accessToken: string, subject: string) => Promise<T>;
+
 export interface TokenKeeper {
-  /** The current record, refreshed first when its access token is expired or about to be. */
-  usableRecord(): Promise<{ record: SessionRecord; refreshed: boolean }>;
-  /** Refreshes after `rejected` was refused, unless someone already replaced that token. */
-  refreshAfterRejection(rejected: SessionRecord): Promise<SessionRecord>;
-  /** Userinfo with the current access token; a 401 gets one refresh and one retry. */
+  /**
+   * Runs `operation` with a usable access token (refreshed first when expired or about to be). A 401
+   * from it (ACCESS_TOKEN_REJECTED) gets one refresh and one retry; a 401 on a token renewed for this
+   * call ends the session (SESSION_EXPIRED, DESIGN.md). `onTokenFailure` hears every failure of the
+   * token side (a refresh refused or unreachable, the 401 after a renewal) before it is thrown; the
+   * operation's own other errors are thrown as they are.
+   */
+  withFreshToken<T>(
+    operation: TokenOperation<T>,
+    onTokenFailure?: (error: unknown) => Promise<void>,
+  ): Promise<T>;
+  /** Userinfo through withFreshToken. */
   fetchClaims(): Promise<UserInfoClaims>;
 }
 
@@ -87,26 +96,38 @@ export function createTokenKeeper(deps: TokenKeeperDeps): TokenKeeper {
     return refreshTokens();
   }
 
-  async function fetchClaims(): Promise<UserInfoClaims> {
-    const first = await usableRecord();
-    try {
-      return await auth.userinfo(first.record.tokens.accessToken, first.record.subject);
-    } catch (error) {
-      if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
-      if (first.refreshed)
-        throw new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
-    }
-    const second = await refreshAfterRejection(first.record);
-    try {
-      return await auth.userinfo(second.tokens.accessToken, second.subject);
-    } catch (error) {
-      // DESIGN.md: a 401 right after a successful refresh ends the session.
-      if (isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) {
-        throw new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
+  async function withFreshToken<T>(
+    operation: TokenOperation<T>,
+    onTokenFailure: (error: unknown) => Promise<void> = async () => undefined,
+  ): Promise<T> {
+    const tokenStep = async <R>(step: () => Promise<R>): Promise<R> => {
+      try {
+        return await step();
+      } catch (error) {
+        await onTokenFailure(error);
+        throw error;
       }
-      throw error;
+    };
+    let { record, refreshed } = await tokenStep(usableRecord);
+    for (;;) {
+      try {
+        return await operation(record.tokens.accessToken, record.subject);
+      } catch (error) {
+        if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
+        if (refreshed) {
+          const ended = new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
+          return tokenStep(() => Promise.reject(ended));
+        }
+      }
+      const rejected = record;
+      record = await tokenStep(() => refreshAfterRejection(rejected));
+      refreshed = true;
     }
   }
 
-  return { usableRecord, refreshAfterRejection, fetchClaims };
+  function fetchClaims(): Promise<UserInfoClaims> {
+    return withFreshToken((accessToken, subject) => auth.userinfo(accessToken, subject));
+  }
+
+  return { withFreshToken, fetchClaims };
 }

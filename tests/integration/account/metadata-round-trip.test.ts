@@ -1,49 +1,34 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { METADATA_LIMITS, type MetadataPatch } from '../../../common/metadata';
-import { isLatchkeyError } from '../../../main/errors';
-import { startIdp, type RunningIdp } from '../../../idp';
-import { startHarness, type Harness } from '../ipc/harness';
+import { startIdp } from '../../../idp';
+import { rejectionOf } from '../../fixtures/rejections';
+import { useHarnessSuite } from '../ipc/harness';
 
 /**
  * The account client as the app composes it (createServices): real session manager, real keyring,
  * real local provider and its Auth0-compatible users API.
  */
-let idp: RunningIdp;
-const open: Harness[] = [];
-
-beforeAll(async () => {
-  idp = await startIdp();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((harness) => harness.close()));
-});
-afterAll(() => idp.close());
+const suite = useHarnessSuite();
 
 async function signedIn(login: string, scope?: string) {
-  const h = await startHarness({ idp });
-  open.push(h);
+  const h = await suite.harness();
   const tokens = await h.seedSession(login, scope ? { scope } : {});
-  const sub = idp.accounts.find((account) => account.login === login)!.sub;
+  const sub = suite.idp.accounts.find((account) => account.login === login)!.sub;
   return { h, account: h.services.account, sub, tokens };
 }
 
 async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLatchkeyError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a LatchkeyError');
+  const { code, message } = await rejectionOf(promise);
+  return { code, message };
 }
 
 const requestsSince = (start: number) =>
-  idp.requestLog.slice(start).map((entry) => `${entry.method} ${entry.path}`);
+  suite.idp.requestLog.slice(start).map((entry) => `${entry.method} ${entry.path}`);
 
 describe('user metadata round trip', () => {
   it('patches first_name, last_name and country, reads them back, deletes one with null', async () => {
     const { account, sub } = await signedIn('ada');
-    await idp.users.replaceMetadata(sub, { theme: 'dark' });
+    await suite.idp.users.replaceMetadata(sub, { theme: 'dark' });
 
     const saved = await account.updateMetadata({
       first_name: 'Augusta Ada',
@@ -52,18 +37,18 @@ describe('user metadata round trip', () => {
     });
     expect(saved).toEqual({ theme: 'dark', first_name: 'Augusta Ada', last_name: 'King', country: 'GB' });
 
-    const start = idp.requestLog.length;
+    const start = suite.idp.requestLog.length;
     expect(await account.getMetadata()).toEqual(saved);
     expect(requestsSince(start)).toEqual([`GET /api/v2/users/${encodeURIComponent(sub)}`]);
 
     const afterDelete = await account.updateMetadata({ country: null });
     expect(afterDelete).toEqual({ theme: 'dark', first_name: 'Augusta Ada', last_name: 'King' });
-    expect(idp.users.metadataOf(sub)).toEqual(afterDelete);
+    expect(suite.idp.users.metadataOf(sub)).toEqual(afterDelete);
   });
 
   it('the PATCH answer is the new metadata: one request, no extra GET', async () => {
     const { account, sub } = await signedIn('grace');
-    const start = idp.requestLog.length;
+    const start = suite.idp.requestLog.length;
     await account.updateMetadata({ country: 'US' });
     expect(requestsSince(start)).toEqual([`PATCH /api/v2/users/${encodeURIComponent(sub)}`]);
   });
@@ -74,7 +59,7 @@ describe('user metadata round trip', () => {
     const refused = await failure(account.updateMetadata({ country: 'GB' }));
     expect(refused.code).toBe('FORBIDDEN');
     expect(refused.message).toContain('"update:current_user_metadata"');
-    expect(refused.message).toContain(idp.audience);
+    expect(refused.message).toContain(suite.idp.audience);
   });
 
   it('without read:current_user: reading is FORBIDDEN naming that scope', async () => {
@@ -97,8 +82,7 @@ describe('user metadata round trip', () => {
     // (exp = floor(now) + ttl), so a 1 s token issued late in a second could die before the retry.
     const shortLived = await startIdp({ accessTokenTtlSeconds: 2 });
     try {
-      const h = await startHarness({ idp: shortLived });
-      open.push(h);
+      const h = await suite.harness({ idp: shortLived });
       await h.seedSession('ada', {}, { expiresAt: Date.now() + 3_600_000 });
       const sub = shortLived.accounts.find((account) => account.login === 'ada')!.sub;
       await new Promise((resolve) => setTimeout(resolve, 2_100));
@@ -112,7 +96,7 @@ describe('user metadata round trip', () => {
       expect(shortLived.users.metadataOf(sub)).toMatchObject({ country: 'FR' });
       expect(h.services.session.getState().status).toBe('signedIn');
     } finally {
-      await Promise.all(open.splice(0).map((harness) => harness.close()));
+      await suite.closeHarnesses();
       await shortLived.close();
     }
   });
@@ -122,7 +106,7 @@ describe('user metadata round trip', () => {
     const oversized = Object.fromEntries(
       Array.from({ length: 9 }, (_, i) => [`note_${i}`, 'x'.repeat(METADATA_LIMITS.stringLength)]),
     );
-    const start = idp.requestLog.length;
+    const start = suite.idp.requestLog.length;
     const refused = await failure(account.updateMetadata(oversized));
     expect(refused).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('16 KB') });
     // Through IPC too, with the same answer.
@@ -130,7 +114,7 @@ describe('user metadata round trip', () => {
       ok: false,
       error: { code: 'INVALID_INPUT' },
     });
-    expect(idp.requestLog.length).toBe(start);
+    expect(suite.idp.requestLog.length).toBe(start);
   });
 
   it('a patch whose merge with the known metadata would pass 16 KB is refused before any request', async () => {
@@ -138,19 +122,19 @@ describe('user metadata round trip', () => {
     const existing = Object.fromEntries(
       Array.from({ length: 6 }, (_, i) => [`old_${i}`, 'o'.repeat(METADATA_LIMITS.stringLength)]),
     );
-    await idp.users.replaceMetadata(sub, existing);
+    await suite.idp.users.replaceMetadata(sub, existing);
     await account.getMetadata(); // now the client knows what is stored
     const patch = Object.fromEntries(
       Array.from({ length: 3 }, (_, i) => [`new_${i}`, 'n'.repeat(METADATA_LIMITS.stringLength)]),
     );
-    const start = idp.requestLog.length;
+    const start = suite.idp.requestLog.length;
     const refused = await failure(account.updateMetadata(patch));
     expect(refused).toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringMatching(/would make your metadata \d+ bytes/),
     });
-    expect(idp.requestLog.length).toBe(start);
-    expect(idp.users.metadataOf(sub)).toEqual(existing);
+    expect(suite.idp.requestLog.length).toBe(start);
+    expect(suite.idp.users.metadataOf(sub)).toEqual(existing);
     // Deleting keys in the same patch brings the merge under the limit: then it is sent.
     await expect(
       account.updateMetadata({ ...patch, old_0: null, old_1: null, old_2: null }),
@@ -159,7 +143,7 @@ describe('user metadata round trip', () => {
 
   it('when nothing is known yet, the provider remains the judge and its 400 is INVALID_INPUT', async () => {
     const { account, sub } = await signedIn('ada');
-    await idp.users.replaceMetadata(
+    await suite.idp.users.replaceMetadata(
       sub,
       Object.fromEntries(
         Array.from({ length: 6 }, (_, i) => [`old_${i}`, 'o'.repeat(METADATA_LIMITS.stringLength)]),
@@ -174,11 +158,11 @@ describe('user metadata round trip', () => {
 
   it('invalid keys are refused before any request', async () => {
     const { account } = await signedIn('ada');
-    const start = idp.requestLog.length;
+    const start = suite.idp.requestLog.length;
     const patches: MetadataPatch[] = [{}, { 'has space': 1 }, { constructor: 'x' }, { ['k'.repeat(65)]: 1 }];
     for (const patch of patches) {
       expect((await failure(account.updateMetadata(patch))).code).toBe('INVALID_INPUT');
     }
-    expect(idp.requestLog.length).toBe(start);
+    expect(suite.idp.requestLog.length).toBe(start);
   });
 });

@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUsersApi } from '../../../main/account/users-api';
-import { isLatchkeyError } from '../../../main/errors';
 import { startIdp, type RunningIdp } from '../../../idp';
 import { obtainTokens } from '../../fixtures/idp-login';
+import { codeOf } from '../../fixtures/rejections';
 
 /** The users API client against the real local provider, with real tokens from its real login form. */
 let idp: RunningIdp;
@@ -20,16 +20,6 @@ afterAll(() => idp.close());
 
 function api(options: Partial<Parameters<typeof createUsersApi>[0]> = {}) {
   return createUsersApi({ baseUrl: `${idp.issuer}/api/v2`, ...options });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLatchkeyError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a LatchkeyError');
 }
 
 describe('users API client against the local provider', () => {

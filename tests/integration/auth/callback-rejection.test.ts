@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:net';
-import type { Browser } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIdp, type DemoAccount, type RunningIdp } from '../../../idp/index';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DemoAccount } from '../../../idp/index';
 import { createAuthClient, type AuthClient } from '../../../main/auth';
-import { isLatchkeyError, type LatchkeyError } from '../../../main/errors';
-import { launchBrowser, openExternalWithBrowser } from '../../fixtures/browser';
+import { openExternalWithBrowser } from '../../fixtures/browser';
+import { resolveAccount } from '../../fixtures/idp-login';
+import { useLocalProvider } from '../../fixtures/local-provider';
+import { rejectionOf } from '../../fixtures/rejections';
 import { settingsFor, tokenRequests } from './provider-settings';
 
 /**
@@ -12,32 +13,15 @@ import { settingsFor, tokenRequests } from './provider-settings';
  * belong to the attempt get an error page and never reach the token endpoint (RFC 8252 §8.1).
  */
 
-let idp: RunningIdp;
-let browser: Browser;
+const suite = useLocalProvider({ browser: true });
 let ada: DemoAccount;
 let client: AuthClient;
 
 beforeAll(async () => {
-  [idp, browser] = await Promise.all([startIdp(), launchBrowser()]);
-  ada = idp.accounts.find((account) => account.login === 'ada')!;
-  client = createAuthClient(settingsFor(idp));
+  ada = resolveAccount(suite.idp, 'ada');
+  client = createAuthClient(settingsFor(suite.idp));
   await client.discover();
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<LatchkeyError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLatchkeyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The parts of an authorization URL a hostile local process could learn or guess. */
 function attemptOf(url: string): { redirectUri: string; state: string; origin: string } {
@@ -56,8 +40,8 @@ async function page(response: Response): Promise<{ status: number; text: string;
 
 describe('a stray request to the loopback receiver', () => {
   it('with a wrong state gets an error page, makes no token request, and the real callback still signs in', async () => {
-    const before = tokenRequests(idp);
-    const browserLogin = openExternalWithBrowser(browser, ada);
+    const before = tokenRequests(suite.idp);
+    const browserLogin = openExternalWithBrowser(suite.browser, ada);
     let stray: Awaited<ReturnType<typeof page>> | undefined;
     let tokenRequestsAfterStray = -1;
 
@@ -66,10 +50,10 @@ describe('a stray request to the loopback receiver', () => {
         const { redirectUri } = attemptOf(url);
         stray = await page(
           await fetch(
-            `${redirectUri}?code=stolen-or-forged&state=not-this-attempt&iss=${encodeURIComponent(idp.issuer)}`,
+            `${redirectUri}?code=stolen-or-forged&state=not-this-attempt&iss=${encodeURIComponent(suite.idp.issuer)}`,
           ),
         );
-        tokenRequestsAfterStray = tokenRequests(idp) - before;
+        tokenRequestsAfterStray = tokenRequests(suite.idp) - before;
         await browserLogin(url);
       },
     });
@@ -79,15 +63,15 @@ describe('a stray request to the loopback receiver', () => {
     expect(stray?.csp).toMatch(/^default-src 'none'/);
     expect(tokenRequestsAfterStray).toBe(0);
     expect(result.subject).toBe(ada.sub);
-    expect(tokenRequests(idp) - before).toBe(1);
+    expect(tokenRequests(suite.idp) - before).toBe(1);
     await browserLogin.close();
   });
 
   it('with no state gets an error page and makes no token request; the attempt keeps waiting until cancelled', async () => {
-    const before = tokenRequests(idp);
+    const before = tokenRequests(suite.idp);
     const controller = new AbortController();
     let stray: Awaited<ReturnType<typeof page>> | undefined;
-    const error = await rejection(
+    const error = await rejectionOf(
       client.signIn({
         signal: controller.signal,
         openExternal: async (url) => {
@@ -98,14 +82,14 @@ describe('a stray request to the loopback receiver', () => {
     );
     expect(stray?.status).toBe(400);
     expect(error.code).toBe('LOGIN_CANCELLED');
-    expect(tokenRequests(idp) - before).toBe(0);
+    expect(tokenRequests(suite.idp) - before).toBe(0);
   });
 
   it('on another path or with another method gets an error page and makes no token request', async () => {
-    const before = tokenRequests(idp);
+    const before = tokenRequests(suite.idp);
     const controller = new AbortController();
     const strays: Array<Awaited<ReturnType<typeof page>>> = [];
-    const error = await rejection(
+    const error = await rejectionOf(
       client.signIn({
         signal: controller.signal,
         openExternal: async (url) => {
@@ -121,19 +105,21 @@ describe('a stray request to the loopback receiver', () => {
     expect(strays.map((stray) => stray.status)).toEqual([404, 405]);
     expect(strays[0]?.text).toContain('not a Latchkey sign-in address');
     expect(error.code).toBe('LOGIN_CANCELLED');
-    expect(tokenRequests(idp) - before).toBe(0);
+    expect(tokenRequests(suite.idp) - before).toBe(0);
   });
 });
 
 describe('the callback of this attempt', () => {
   it('without a code ends the attempt with LOGIN_REJECTED and makes no token request', async () => {
-    const before = tokenRequests(idp);
+    const before = tokenRequests(suite.idp);
     let answered: Promise<Awaited<ReturnType<typeof page>>> | undefined;
-    const error = await rejection(
+    const error = await rejectionOf(
       client.signIn({
         openExternal: async (url) => {
           const { redirectUri, state } = attemptOf(url);
-          answered = fetch(`${redirectUri}?state=${state}&iss=${encodeURIComponent(idp.issuer)}`).then(page);
+          answered = fetch(`${redirectUri}?state=${state}&iss=${encodeURIComponent(suite.idp.issuer)}`).then(
+            page,
+          );
         },
       }),
     );
@@ -141,40 +127,40 @@ describe('the callback of this attempt', () => {
     const answer = await answered;
     expect(answer?.status).toBe(400);
     expect(answer?.text).toContain('without an authorization code');
-    expect(tokenRequests(idp) - before).toBe(0);
+    expect(tokenRequests(suite.idp) - before).toBe(0);
   });
 
   it('with error=access_denied (Cancel on the provider page) fails with PROVIDER_ERROR and makes no token request', async () => {
-    const before = tokenRequests(idp);
-    const declining = openExternalWithBrowser(browser, ada, { decline: true });
-    const error = await rejection(client.signIn({ openExternal: declining }));
+    const before = tokenRequests(suite.idp);
+    const declining = openExternalWithBrowser(suite.browser, ada, { decline: true });
+    const error = await rejectionOf(client.signIn({ openExternal: declining }));
     expect(error.code).toBe('PROVIDER_ERROR');
     expect(error.message).toMatch(/declined at the provider/);
     const landing = await declining.lastLogin();
     expect(new URL(landing.url).searchParams.get('error')).toBe('access_denied');
     expect(landing.status).toBe(400);
     expect(landing.text).toContain('declined at the provider');
-    expect(tokenRequests(idp) - before).toBe(0);
+    expect(tokenRequests(suite.idp) - before).toBe(0);
     await declining.close();
   });
 
   it('a second time, after the first was handled, finds the port closed and changes nothing', async () => {
-    const browserLogin = openExternalWithBrowser(browser, ada);
+    const browserLogin = openExternalWithBrowser(suite.browser, ada);
     await client.signIn({ openExternal: browserLogin });
-    const after = tokenRequests(idp);
+    const after = tokenRequests(suite.idp);
     const { url } = await browserLogin.lastLogin();
     await expect(fetch(url)).rejects.toThrow(TypeError);
-    expect(tokenRequests(idp)).toBe(after);
+    expect(tokenRequests(suite.idp)).toBe(after);
     await browserLogin.close();
   });
 });
 
 describe('the attempt itself', () => {
   it('is cancelled through its AbortSignal: LOGIN_CANCELLED, the port closes, no token request', async () => {
-    const before = tokenRequests(idp);
+    const before = tokenRequests(suite.idp);
     const controller = new AbortController();
     let redirectUri = '';
-    const error = await rejection(
+    const error = await rejectionOf(
       client.signIn({
         signal: controller.signal,
         openExternal: async (url) => {
@@ -185,13 +171,13 @@ describe('the attempt itself', () => {
     );
     expect(error.code).toBe('LOGIN_CANCELLED');
     await expect(fetch(redirectUri)).rejects.toThrow(TypeError);
-    expect(tokenRequests(idp) - before).toBe(0);
+    expect(tokenRequests(suite.idp) - before).toBe(0);
   });
 
   it('times out with LOGIN_TIMEOUT when nobody comes back, and the port closes', async () => {
     let redirectUri = '';
     const started = Date.now();
-    const error = await rejection(
+    const error = await rejectionOf(
       client.signIn({
         timeoutMs: 300,
         openExternal: async (url) => {
@@ -210,8 +196,8 @@ describe('the attempt itself', () => {
     const port = (squatter.address() as { port: number }).port;
     const opened: string[] = [];
     try {
-      const pinned = createAuthClient(settingsFor(idp), { loopbackPort: port });
-      const error = await rejection(pinned.signIn({ openExternal: async (url) => void opened.push(url) }));
+      const pinned = createAuthClient(settingsFor(suite.idp), { loopbackPort: port });
+      const error = await rejectionOf(pinned.signIn({ openExternal: async (url) => void opened.push(url) }));
       expect(error.code).toBe('LOOPBACK_UNAVAILABLE');
       expect(error.message).toContain(`port ${port}`);
       expect(opened).toEqual([]);
@@ -223,7 +209,7 @@ describe('the attempt itself', () => {
   it('keeps waiting when openExternal fails, reports the failure, and the link still works', async () => {
     const failures: unknown[] = [];
     let link = '';
-    const browserLogin = openExternalWithBrowser(browser, ada);
+    const browserLogin = openExternalWithBrowser(suite.browser, ada);
     const result = await client.signIn({
       onAuthorizationUrl: (url) => {
         link = url;

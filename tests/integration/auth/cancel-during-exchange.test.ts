@@ -1,9 +1,10 @@
-import type { Browser } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIdp, type DemoAccount, type RunningIdp } from '../../../idp/index';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DemoAccount } from '../../../idp/index';
 import { createAuthClient } from '../../../main/auth';
 import { isLatchkeyError } from '../../../main/errors';
-import { launchBrowser, openExternalWithBrowser } from '../../fixtures/browser';
+import { openExternalWithBrowser } from '../../fixtures/browser';
+import { resolveAccount } from '../../fixtures/idp-login';
+import { useLocalProvider } from '../../fixtures/local-provider';
 import { settingsFor } from './provider-settings';
 
 /**
@@ -12,22 +13,16 @@ import { settingsFor } from './provider-settings';
  * no refresh token nobody holds stays alive at the provider.
  */
 
-let idp: RunningIdp;
-let browser: Browser;
+const suite = useLocalProvider({ browser: true });
 let ada: DemoAccount;
 
-beforeAll(async () => {
-  [idp, browser] = await Promise.all([startIdp(), launchBrowser()]);
-  ada = idp.accounts.find((account) => account.login === 'ada')!;
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
+beforeAll(() => {
+  ada = resolveAccount(suite.idp, 'ada');
 });
 
 const revocations = () =>
-  idp.requestLog.filter((entry) => entry.method === 'POST' && entry.path === '/token/revocation').length;
+  suite.idp.requestLog.filter((entry) => entry.method === 'POST' && entry.path === '/token/revocation')
+    .length;
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -56,8 +51,8 @@ describe('cancel during the code exchange', () => {
       }
       return fetch(input, init);
     };
-    const client = createAuthClient(settingsFor(idp), { fetch: holdingFetch });
-    const openExternal = openExternalWithBrowser(browser, ada);
+    const client = createAuthClient(settingsFor(suite.idp), { fetch: holdingFetch });
+    const openExternal = openExternalWithBrowser(suite.browser, ada);
     const before = revocations();
     try {
       const outcome = await client.signIn({ openExternal, signal: controller.signal }).then(

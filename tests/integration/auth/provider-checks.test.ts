@@ -1,42 +1,25 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Browser } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, type DemoAccount, type RunningIdp } from '../../../idp/index';
 import { createAuthClient, type AuthClient } from '../../../main/auth';
-import { isLatchkeyError, type LatchkeyError } from '../../../main/errors';
-import { launchBrowser, openExternalWithBrowser } from '../../fixtures/browser';
-import { obtainTokens } from '../../fixtures/idp-login';
+import { openExternalWithBrowser } from '../../fixtures/browser';
+import { obtainTokens, resolveAccount } from '../../fixtures/idp-login';
+import { useLocalProvider } from '../../fixtures/local-provider';
+import { codeOf, rejectionOf } from '../../fixtures/rejections';
 import { settingsFor, tokenRequests } from './provider-settings';
 
 /** Every check openid-client makes, provoked against the real provider, and how each failure is coded. */
 
-let idp: RunningIdp;
-let browser: Browser;
+const suite = useLocalProvider({ browser: true });
 let ada: DemoAccount;
 let grace: DemoAccount;
 let client: AuthClient;
 
-beforeAll(async () => {
-  [idp, browser] = await Promise.all([startIdp(), launchBrowser()]);
-  ada = idp.accounts.find((account) => account.login === 'ada')!;
-  grace = idp.accounts.find((account) => account.login === 'grace')!;
-  client = createAuthClient(settingsFor(idp));
+beforeAll(() => {
+  ada = resolveAccount(suite.idp, 'ada');
+  grace = resolveAccount(suite.idp, 'grace');
+  client = createAuthClient(settingsFor(suite.idp));
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<LatchkeyError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLatchkeyError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function discoveryRequests(provider: RunningIdp): number {
   return provider.requestLog.filter((entry) => entry.path === '/.well-known/openid-configuration').length;
@@ -57,17 +40,17 @@ function faultOn(path: string, fault: (init: RequestInit) => Promise<Response>):
 
 describe('discovery', () => {
   it('is fetched once for concurrent callers and reused afterwards', async () => {
-    const fresh = createAuthClient(settingsFor(idp));
-    const before = discoveryRequests(idp);
+    const fresh = createAuthClient(settingsFor(suite.idp));
+    const before = discoveryRequests(suite.idp);
     await Promise.all([fresh.discover(), fresh.discover(), fresh.discover()]);
     await fresh.endSessionUrl({});
-    expect(discoveryRequests(idp) - before).toBe(1);
+    expect(discoveryRequests(suite.idp) - before).toBe(1);
   });
 
   it('is not cached when it fails: a later call retries (NETWORK, then success)', async () => {
     const port = await freePort();
-    const later = createAuthClient({ ...settingsFor(idp), issuer: `http://127.0.0.1:${port}` });
-    expect((await rejection(later.discover())).code).toBe('NETWORK');
+    const later = createAuthClient({ ...settingsFor(suite.idp), issuer: `http://127.0.0.1:${port}` });
+    expect(await codeOf(later.discover())).toBe('NETWORK');
     const revived = await startIdp({ port });
     try {
       await expect(later.discover()).resolves.toBeUndefined();
@@ -79,14 +62,19 @@ describe('discovery', () => {
 
   it('refuses a document that names another issuer (PROVIDER_ERROR), and sign-in never opens the browser', async () => {
     // Same server, reached as `localhost`: its document says 127.0.0.1 (OIDC Discovery §4.3).
-    const mismatched = createAuthClient({ ...settingsFor(idp), issuer: `http://localhost:${idp.port}` });
-    const error = await rejection(mismatched.discover());
+    const mismatched = createAuthClient({
+      ...settingsFor(suite.idp),
+      issuer: `http://localhost:${suite.idp.port}`,
+    });
+    const error = await rejectionOf(mismatched.discover());
     expect(error.code).toBe('PROVIDER_ERROR');
-    expect(error.message).toContain(`calls itself "${idp.issuer}"`);
-    expect(error.message).toContain(`http://localhost:${idp.port}/`);
+    expect(error.message).toContain(`calls itself "${suite.idp.issuer}"`);
+    expect(error.message).toContain(`http://localhost:${suite.idp.port}/`);
 
     const opened: string[] = [];
-    const signIn = await rejection(mismatched.signIn({ openExternal: async (url) => void opened.push(url) }));
+    const signIn = await rejectionOf(
+      mismatched.signIn({ openExternal: async (url) => void opened.push(url) }),
+    );
     expect(signIn.code).toBe('PROVIDER_ERROR');
     expect(opened).toEqual([]);
   });
@@ -98,11 +86,11 @@ describe('discovery', () => {
     const { port } = silent.address() as { port: number };
     try {
       const slow = createAuthClient(
-        { ...settingsFor(idp), issuer: `http://127.0.0.1:${port}` },
+        { ...settingsFor(suite.idp), issuer: `http://127.0.0.1:${port}` },
         { httpTimeoutMs: 300 },
       );
       const started = Date.now();
-      const error = await rejection(slow.discover());
+      const error = await rejectionOf(slow.discover());
       expect(error.code).toBe('NETWORK');
       expect(error.message).toContain('timed out');
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -115,19 +103,19 @@ describe('discovery', () => {
 
 describe('the code exchange', () => {
   it('refuses an ID token whose nonce is not this attempt’s (PROVIDER_ERROR), with the real provider and check', async () => {
-    const before = tokenRequests(idp);
-    const tampering = openExternalWithBrowser(browser, ada, {
+    const before = tokenRequests(suite.idp);
+    const tampering = openExternalWithBrowser(suite.browser, ada, {
       rewriteUrl: (url) => {
         const tampered = new URL(url);
         tampered.searchParams.set('nonce', 'a-nonce-from-another-attempt');
         return tampered.href;
       },
     });
-    const error = await rejection(client.signIn({ openExternal: tampering }));
+    const error = await rejectionOf(client.signIn({ openExternal: tampering }));
     expect(error.code).toBe('PROVIDER_ERROR');
     expect(error.message).toContain('nonce mismatch');
     // The provider did issue tokens (the nonce is only visible inside the ID token); none was kept.
-    expect(tokenRequests(idp) - before).toBe(1);
+    expect(tokenRequests(suite.idp) - before).toBe(1);
     const landing = await tampering.lastLogin();
     expect(landing.status).toBe(400);
     expect(landing.text).toContain('nonce mismatch');
@@ -135,8 +123,8 @@ describe('the code exchange', () => {
   });
 
   it('refuses a callback whose iss is another issuer (RFC 9207 mix-up) and makes no token request', async () => {
-    const before = tokenRequests(idp);
-    const error = await rejection(
+    const before = tokenRequests(suite.idp);
+    const error = await rejectionOf(
       client.signIn({
         openExternal: async (url) => {
           const params = new URL(url).searchParams;
@@ -153,48 +141,48 @@ describe('the code exchange', () => {
     expect(error.code).toBe('PROVIDER_ERROR');
     expect(error.message).toContain('"iss"');
     expect(error.message).not.toContain('from-elsewhere');
-    expect(tokenRequests(idp) - before).toBe(0);
+    expect(tokenRequests(suite.idp) - before).toBe(0);
   });
 });
 
 describe('userinfo', () => {
   it('refuses the profile of another subject than expected (PROVIDER_ERROR)', async () => {
-    const graceTokens = await obtainTokens(idp, grace);
+    const graceTokens = await obtainTokens(suite.idp, grace);
     await expect(client.userinfo(graceTokens.access_token, grace.sub)).resolves.toMatchObject({
       sub: grace.sub,
     });
-    const error = await rejection(client.userinfo(graceTokens.access_token, ada.sub));
+    const error = await rejectionOf(client.userinfo(graceTokens.access_token, ada.sub));
     expect(error.code).toBe('PROVIDER_ERROR');
     expect(error.message).toContain('different user');
   });
 
   it('maps a refused access token to ACCESS_TOKEN_REJECTED', async () => {
-    expect((await rejection(client.userinfo('not-a-token-this-provider-issued', ada.sub))).code).toBe(
+    expect(await codeOf(client.userinfo('not-a-token-this-provider-issued', ada.sub))).toBe(
       'ACCESS_TOKEN_REJECTED',
     );
   });
 
   it('maps a 5xx answer to NETWORK', async () => {
     // Injected fault: the local provider has no way to fail its userinfo endpoint on demand.
-    const failing = createAuthClient(settingsFor(idp), {
+    const failing = createAuthClient(settingsFor(suite.idp), {
       fetch: faultOn('/me', async () => new Response('upstream unavailable', { status: 503 })),
     });
-    const tokens = await obtainTokens(idp, ada);
-    expect((await rejection(failing.userinfo(tokens.access_token, ada.sub))).code).toBe('NETWORK');
+    const tokens = await obtainTokens(suite.idp, ada);
+    expect(await codeOf(failing.userinfo(tokens.access_token, ada.sub))).toBe('NETWORK');
   });
 });
 
 describe('refresh', () => {
   it('maps invalid_grant (a token the provider never issued) to SESSION_EXPIRED', async () => {
-    expect((await rejection(client.refresh('not-a-refresh-token'))).code).toBe('SESSION_EXPIRED');
+    expect(await codeOf(client.refresh('not-a-refresh-token'))).toBe('SESSION_EXPIRED');
   });
 
   it('keeps the refresh token when the provider returns none (no rotation)', async () => {
-    const tokens = await obtainTokens(idp, ada);
+    const tokens = await obtainTokens(suite.idp, ada);
     // Injected: a provider that does not rotate. The real answer, minus its new refresh token.
-    const withoutRotation = createAuthClient(settingsFor(idp), {
+    const withoutRotation = createAuthClient(settingsFor(suite.idp), {
       fetch: faultOn('/token', async (init) => {
-        const real = await fetch(`${idp.issuer}/token`, init);
+        const real = await fetch(`${suite.idp.issuer}/token`, init);
         const { refresh_token: _dropped, ...body } = (await real.json()) as Record<string, unknown>;
         return Response.json(body, { status: real.status });
       }),
@@ -205,12 +193,12 @@ describe('refresh', () => {
   });
 
   it('refuses an ID token from a refresh that names another person (OIDC Core §12.2)', async () => {
-    const tokens = await obtainTokens(idp, ada);
+    const tokens = await obtainTokens(suite.idp, ada);
     // Injected: the real refresh answer with its ID token's `sub` swapped; the local provider never
     // does this, and signatures on token responses are not checked (TLS/back channel, OIDC Core §3.1.3.7).
-    const swapping = createAuthClient(settingsFor(idp), {
+    const swapping = createAuthClient(settingsFor(suite.idp), {
       fetch: faultOn('/token', async (init) => {
-        const real = await fetch(`${idp.issuer}/token`, init);
+        const real = await fetch(`${suite.idp.issuer}/token`, init);
         const body = (await real.json()) as Record<string, unknown>;
         const [header, payload, signature] = String(body.id_token).split('.');
         const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
@@ -224,11 +212,11 @@ describe('refresh', () => {
       }),
     });
 
-    const error = await rejection(swapping.refresh(tokens.refresh_token!, ada.sub));
+    const error = await rejectionOf(swapping.refresh(tokens.refresh_token!, ada.sub));
     expect(error.code).toBe('PROVIDER_ERROR');
     expect(error.message).toContain('different account');
     // Without the expectation (no session to compare with) the same answer is accepted.
-    const fresh = await obtainTokens(idp, ada);
+    const fresh = await obtainTokens(suite.idp, ada);
     await expect(swapping.refresh(fresh.refresh_token!)).resolves.toMatchObject({
       accessToken: expect.any(String),
     });
@@ -236,7 +224,7 @@ describe('refresh', () => {
 
   it('times out a token request that never answers (NETWORK)', async () => {
     // Injected: a token endpoint that hangs; only openid-client's timeout signal can end it.
-    const hanging = createAuthClient(settingsFor(idp), {
+    const hanging = createAuthClient(settingsFor(suite.idp), {
       httpTimeoutMs: 300,
       fetch: faultOn(
         '/token',
@@ -246,16 +234,16 @@ describe('refresh', () => {
           ),
       ),
     });
-    const error = await rejection(hanging.refresh('any'));
+    const error = await rejectionOf(hanging.refresh('any'));
     expect(error.code).toBe('NETWORK');
     expect(error.message).toContain('timed out');
   });
 
   it('maps a 5xx answer to NETWORK', async () => {
-    const failing = createAuthClient(settingsFor(idp), {
+    const failing = createAuthClient(settingsFor(suite.idp), {
       fetch: faultOn('/token', async () => Response.json({ error: 'server_error' }, { status: 500 })),
     });
-    expect((await rejection(failing.refresh('any'))).code).toBe('NETWORK');
+    expect(await codeOf(failing.refresh('any'))).toBe('NETWORK');
   });
 });
 
@@ -267,11 +255,9 @@ describe('a provider that has gone away', () => {
     await doomedClient.discover();
     await doomed.close();
 
-    expect((await rejection(doomedClient.refresh(tokens.refresh_token!))).code).toBe('NETWORK');
-    expect((await rejection(doomedClient.userinfo(tokens.access_token, ada.sub))).code).toBe('NETWORK');
-    expect((await rejection(doomedClient.revoke(tokens.refresh_token!, 'refresh_token'))).code).toBe(
-      'NETWORK',
-    );
+    expect(await codeOf(doomedClient.refresh(tokens.refresh_token!))).toBe('NETWORK');
+    expect(await codeOf(doomedClient.userinfo(tokens.access_token, ada.sub))).toBe('NETWORK');
+    expect(await codeOf(doomedClient.revoke(tokens.refresh_token!, 'refresh_token'))).toBe('NETWORK');
   });
 });
 
@@ -280,7 +266,7 @@ describe('what the provider does not offer', () => {
   function without(...fields: string[]): typeof fetch {
     return faultOn('/.well-known/openid-configuration', async (init) => {
       const document = (await (
-        await fetch(`${idp.issuer}/.well-known/openid-configuration`, init)
+        await fetch(`${suite.idp.issuer}/.well-known/openid-configuration`, init)
       ).json()) as Record<string, unknown>;
       for (const field of fields) delete document[field];
       return Response.json(document);
@@ -288,12 +274,12 @@ describe('what the provider does not offer', () => {
   }
 
   it('revoke is NOT_SUPPORTED without a revocation endpoint', async () => {
-    const basic = createAuthClient(settingsFor(idp), { fetch: without('revocation_endpoint') });
-    expect((await rejection(basic.revoke('any', 'refresh_token'))).code).toBe('NOT_SUPPORTED');
+    const basic = createAuthClient(settingsFor(suite.idp), { fetch: without('revocation_endpoint') });
+    expect(await codeOf(basic.revoke('any', 'refresh_token'))).toBe('NOT_SUPPORTED');
   });
 
   it('endSessionUrl is NOT_SUPPORTED without an end_session_endpoint on a provider that is not Auth0', async () => {
-    const basic = createAuthClient(settingsFor(idp), { fetch: without('end_session_endpoint') });
-    expect((await rejection(basic.endSessionUrl({}))).code).toBe('NOT_SUPPORTED');
+    const basic = createAuthClient(settingsFor(suite.idp), { fetch: without('end_session_endpoint') });
+    expect(await codeOf(basic.endSessionUrl({}))).toBe('NOT_SUPPORTED');
   });
 });

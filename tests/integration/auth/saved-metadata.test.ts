@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIdp, type DemoAccount, type RunningIdp } from '../../../idp/index';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DemoAccount } from '../../../idp/index';
 import { createAuthClient } from '../../../main/auth';
 import type { ProviderMetadata } from '../../../main/auth/types';
-import { isLatchkeyError } from '../../../main/errors';
-import { obtainTokens } from '../../fixtures/idp-login';
+import { obtainTokens, resolveAccount } from '../../fixtures/idp-login';
+import { useLocalProvider } from '../../fixtures/local-provider';
+import { codeOf } from '../../fixtures/rejections';
 import { settingsFor } from './provider-settings';
 
 /**
@@ -14,38 +15,25 @@ import { settingsFor } from './provider-settings';
  * be written back to the keychain for the next launch too.
  */
 
-let idp: RunningIdp;
+const suite = useLocalProvider();
 let ada: DemoAccount;
 let current: ProviderMetadata;
 
 beforeAll(async () => {
-  idp = await startIdp();
-  ada = idp.accounts.find((account) => account.login === 'ada')!;
-  const client = createAuthClient(settingsFor(idp));
+  ada = resolveAccount(suite.idp, 'ada');
+  const client = createAuthClient(settingsFor(suite.idp));
   await client.discover();
   current = client.knownMetadata()!;
 });
 
-afterAll(async () => {
-  await idp?.close();
-});
-
 function discoveryRequests(): number {
-  return idp.requestLog.filter((entry) => entry.path === '/.well-known/openid-configuration').length;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  return isLatchkeyError(error) ? error.code : `not a LatchkeyError: ${String(error)}`;
+  return suite.idp.requestLog.filter((entry) => entry.path === '/.well-known/openid-configuration').length;
 }
 
 describe('saved provider metadata', () => {
   it('is used without a discovery request while it works', async () => {
-    const tokens = await obtainTokens(idp, ada);
-    const client = createAuthClient(settingsFor(idp));
+    const tokens = await obtainTokens(suite.idp, ada);
+    const client = createAuthClient(settingsFor(suite.idp));
     client.useSavedMetadata(current);
     const before = discoveryRequests();
     expect((await client.userinfo(tokens.access_token, ada.sub)).sub).toBe(ada.sub);
@@ -53,14 +41,14 @@ describe('saved provider metadata', () => {
   });
 
   it('a call that fails on a stale saved endpoint makes the next call discover afresh (userinfo)', async () => {
-    const tokens = await obtainTokens(idp, ada);
-    const client = createAuthClient(settingsFor(idp));
-    client.useSavedMetadata({ ...current, userinfo_endpoint: `${idp.issuer}/moved-away/me` });
+    const tokens = await obtainTokens(suite.idp, ada);
+    const client = createAuthClient(settingsFor(suite.idp));
+    client.useSavedMetadata({ ...current, userinfo_endpoint: `${suite.idp.issuer}/moved-away/me` });
     const before = discoveryRequests();
 
     expect(await codeOf(client.userinfo(tokens.access_token, ada.sub))).not.toBe('SESSION_EXPIRED');
     // The stale copy is not offered for saving any more.
-    expect(client.knownMetadata()?.userinfo_endpoint).not.toBe(`${idp.issuer}/moved-away/me`);
+    expect(client.knownMetadata()?.userinfo_endpoint).not.toBe(`${suite.idp.issuer}/moved-away/me`);
 
     expect((await client.userinfo(tokens.access_token, ada.sub)).sub).toBe(ada.sub);
     expect(discoveryRequests() - before).toBe(1);
@@ -68,9 +56,9 @@ describe('saved provider metadata', () => {
   });
 
   it('a refresh that fails on a stale saved token endpoint succeeds on the next try, after discovery', async () => {
-    const tokens = await obtainTokens(idp, ada);
-    const client = createAuthClient(settingsFor(idp));
-    client.useSavedMetadata({ ...current, token_endpoint: `${idp.issuer}/moved-away/token` });
+    const tokens = await obtainTokens(suite.idp, ada);
+    const client = createAuthClient(settingsFor(suite.idp));
+    client.useSavedMetadata({ ...current, token_endpoint: `${suite.idp.issuer}/moved-away/token` });
 
     expect(await codeOf(client.refresh(tokens.refresh_token!))).not.toBe('SESSION_EXPIRED');
     const renewed = await client.refresh(tokens.refresh_token!);
@@ -78,7 +66,7 @@ describe('saved provider metadata', () => {
   });
 
   it('a refused grant on saved metadata is the answer, not a reason to discover again', async () => {
-    const client = createAuthClient(settingsFor(idp));
+    const client = createAuthClient(settingsFor(suite.idp));
     client.useSavedMetadata(current);
     const before = discoveryRequests();
     expect(await codeOf(client.refresh('not-a-refresh-token'))).toBe('SESSION_EXPIRED');

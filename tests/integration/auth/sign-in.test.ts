@@ -1,47 +1,26 @@
-import type { Browser } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIdp, type DemoAccount, type RunningIdp } from '../../../idp/index';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DemoAccount } from '../../../idp/index';
 import { createAuthClient, type AuthClient, type SignInResult } from '../../../main/auth';
-import { isLatchkeyError } from '../../../main/errors';
-import {
-  completeProviderLogin,
-  launchBrowser,
-  openExternalWithBrowser,
-  type LoopbackLanding,
-} from '../../fixtures/browser';
+import { completeProviderLogin, openExternalWithBrowser, type LoopbackLanding } from '../../fixtures/browser';
+import { resolveAccount } from '../../fixtures/idp-login';
+import { useLocalProvider } from '../../fixtures/local-provider';
+import { codeOf } from '../../fixtures/rejections';
 import { settingsFor, tokenRequests } from './provider-settings';
 
-let idp: RunningIdp;
-let browser: Browser;
+const suite = useLocalProvider({ browser: true });
 let ada: DemoAccount;
 
-beforeAll(async () => {
-  [idp, browser] = await Promise.all([startIdp(), launchBrowser()]);
-  ada = idp.accounts.find((account) => account.login === 'ada')!;
+beforeAll(() => {
+  ada = resolveAccount(suite.idp, 'ada');
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
-});
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isLatchkeyError(error)) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('signIn through the system browser', () => {
   it('exchanges the code with PKCE, state and nonce, then reads userinfo for the ID token subject', async () => {
     const clock = 1_800_000_000_000;
-    const client = createAuthClient(settingsFor(idp), { now: () => clock });
-    const openExternal = openExternalWithBrowser(browser, ada);
+    const client = createAuthClient(settingsFor(suite.idp), { now: () => clock });
+    const openExternal = openExternalWithBrowser(suite.browser, ada);
     const shownUrls: string[] = [];
-    const before = tokenRequests(idp);
+    const before = tokenRequests(suite.idp);
 
     const result = await client.signIn({ openExternal, onAuthorizationUrl: (url) => shownUrls.push(url) });
 
@@ -55,21 +34,21 @@ describe('signIn through the system browser', () => {
       expect.arrayContaining(['openid', 'offline_access', 'read:current_user']),
     );
     expect(result.tokens.expiresAt).toBe(clock + 3600 * 1000);
-    expect(tokenRequests(idp) - before).toBe(1);
+    expect(tokenRequests(suite.idp) - before).toBe(1);
 
     // The authorization request (RFC 7636 §4.3, RFC 8252 §7.3, Auth0's audience).
     expect(shownUrls).toHaveLength(1);
     const request = new URL(shownUrls[0]!);
     expect(openExternal.openedUrls).toEqual(shownUrls);
-    expect(request.origin + request.pathname).toBe(`${idp.issuer}/auth`);
+    expect(request.origin + request.pathname).toBe(`${suite.idp.issuer}/auth`);
     const params = request.searchParams;
-    expect(params.get('client_id')).toBe(idp.clientId);
+    expect(params.get('client_id')).toBe(suite.idp.clientId);
     expect(params.get('response_type')).toBe('code');
     expect(params.get('code_challenge_method')).toBe('S256');
     expect(params.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(params.get('state')).toMatch(/^[\w-]{43}$/);
     expect(params.get('nonce')).toMatch(/^[\w-]{43}$/);
-    expect(params.get('audience')).toBe(idp.audience);
+    expect(params.get('audience')).toBe(suite.idp.audience);
     expect(params.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     expect(params.has('client_secret')).toBe(false);
 
@@ -89,8 +68,8 @@ describe('signIn through the system browser', () => {
   });
 
   it('uses a fresh state, nonce, PKCE verifier and port for every attempt', async () => {
-    const client = createAuthClient(settingsFor(idp));
-    const openExternal = openExternalWithBrowser(browser, ada);
+    const client = createAuthClient(settingsFor(suite.idp));
+    const openExternal = openExternalWithBrowser(suite.browser, ada);
     await client.signIn({ openExternal });
     // The second attempt finds the provider's browser session: no form, straight back (SSO).
     await client.signIn({ openExternal });
@@ -107,14 +86,14 @@ describe('after sign-in', () => {
   let signedIn: SignInResult;
 
   beforeAll(async () => {
-    client = createAuthClient(settingsFor(idp));
-    const openExternal = openExternalWithBrowser(browser, ada, { freshContextPerLogin: true });
+    client = createAuthClient(settingsFor(suite.idp));
+    const openExternal = openExternalWithBrowser(suite.browser, ada, { freshContextPerLogin: true });
     signedIn = await client.signIn({ openExternal });
     await openExternal.close();
   });
 
   it('refresh rotates the refresh token, and the old one is then refused with SESSION_EXPIRED', async () => {
-    const session = await client.signIn({ openExternal: openExternalWithBrowser(browser, ada) });
+    const session = await client.signIn({ openExternal: openExternalWithBrowser(suite.browser, ada) });
     const renewed = await client.refresh(session.tokens.refreshToken!);
     expect(renewed.accessToken).not.toBe(session.tokens.accessToken);
     expect(renewed.refreshToken).toEqual(expect.any(String));
@@ -127,7 +106,7 @@ describe('after sign-in', () => {
   });
 
   it('revoking the refresh token makes the provider refuse it (SESSION_EXPIRED)', async () => {
-    const session = await client.signIn({ openExternal: openExternalWithBrowser(browser, ada) });
+    const session = await client.signIn({ openExternal: openExternalWithBrowser(suite.browser, ada) });
     await client.revoke(session.tokens.refreshToken!, 'refresh_token');
     expect(await codeOf(client.refresh(session.tokens.refreshToken!))).toBe('SESSION_EXPIRED');
   });
@@ -149,14 +128,14 @@ describe('after sign-in', () => {
         postLogoutRedirectUri: 'http://127.0.0.1/signed-out',
       }),
     );
-    expect(url.origin + url.pathname).toBe(`${idp.issuer}/session/end`);
+    expect(url.origin + url.pathname).toBe(`${suite.idp.issuer}/session/end`);
     expect(url.searchParams.get('id_token_hint')).toBe(signedIn.tokens.idToken);
-    expect(url.searchParams.get('client_id')).toBe(idp.clientId);
+    expect(url.searchParams.get('client_id')).toBe(suite.idp.clientId);
     expect(url.searchParams.get('post_logout_redirect_uri')).toBe('http://127.0.0.1/signed-out');
   });
 
   it('endSessionUrl ends the provider browser session: the next sign-in shows the login form again', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     let landing: Promise<LoopbackLanding> | undefined;
     const openInThisBrowser = async (url: string) => {

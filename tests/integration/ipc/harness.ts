@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { afterEach } from 'vitest';
 import { APP_ORIGIN } from '../../../common/app-origin';
 import type { MethodName } from '../../../common/contract';
 import type { Result } from '../../../common/result';
@@ -11,6 +12,7 @@ import { profileFromClaims } from '../../../main/session/profile';
 import { createServices, type Services, type ServicesOptions } from '../../../main/services';
 import { startIdp, type IdpOptions, type RunningIdp } from '../../../idp';
 import { CookieJar, obtainTokens, resolveAccount, type LoginOptions } from '../../fixtures/idp-login';
+import { useLocalProvider } from '../../fixtures/local-provider';
 
 /**
  * The app's composition (createServices) against the real local provider and the real keyring,
@@ -165,5 +167,35 @@ export function personSigningIn(account = 'ada') {
       };
     }
     throw new Error('harness: too many redirects');
+  };
+}
+
+export interface HarnessSuite {
+  /** The provider every harness of the file shares (from beforeAll on). */
+  readonly idp: RunningIdp;
+  /** Starts a harness on the shared provider (unless `options.idp` names another); closed after the test. */
+  harness(options?: HarnessOptions): Promise<Harness>;
+  /** Closes the harnesses this test started, now rather than after it. */
+  closeHarnesses(): Promise<void>;
+}
+
+/** One local provider for the file, and harnesses on it that each test gets to itself. */
+export function useHarnessSuite(): HarnessSuite {
+  const provider = useLocalProvider();
+  const open: Harness[] = [];
+  const closeHarnesses = async () => {
+    await Promise.all(open.splice(0).map((harness) => harness.close()));
+  };
+  afterEach(closeHarnesses);
+  return {
+    get idp() {
+      return provider.idp;
+    },
+    harness: async (options = {}) => {
+      const started = await startHarness({ idp: provider.idp, ...options });
+      open.push(started);
+      return started;
+    },
+    closeHarnesses,
   };
 }

@@ -1,44 +1,22 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Browser } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningIdp } from '../../../idp';
-import type { KeychainBackend } from '../../../main/session/keychain-backend';
-import { launchBrowser, openExternalWithBrowser } from '../../fixtures/browser';
+import { expect, it } from 'vitest';
+import { openExternalWithBrowser } from '../../fixtures/browser';
 import {
   accountsIn,
   brokenKeychain,
-  clearService,
   hungKeychain,
   KEYRING_ERRORS,
-  NO_PRIVATE_KEYRING_REASON,
-  PRIVATE_KEYRING,
-  realKeytar,
-  uniqueService,
   withFaults,
 } from '../../fixtures/keychain';
-import { authClientFor, managerFor, savedSession, startProvider, storeFor } from './session-rig';
+import { describeOnPrivateKeyring } from '../../fixtures/keyring-suite';
+import { authClientFor, managerFor, savedSession, useSessionSuite } from './session-rig';
 
 const run = promisify(execFile);
 
-describe.skipIf(!PRIVATE_KEYRING)(`a keychain that cannot be used (${NO_PRIVATE_KEYRING_REASON})`, () => {
-  let idp: RunningIdp;
-  let keytar: KeychainBackend;
-  let browser: Browser;
-  let service = uniqueService();
-
-  beforeAll(async () => {
-    [idp, keytar, browser] = await Promise.all([startProvider(), realKeytar(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await idp?.close();
-  });
-  afterEach(async () => {
-    await clearService(keytar, service);
-    service = uniqueService();
-  });
+describeOnPrivateKeyring('a keychain that cannot be used', () => {
+  const suite = useSessionSuite({ browser: true });
 
   it('no Secret Service on the bus (real keytar, D-Bus pointing nowhere): signed out, in memory, with the Linux remedy', async () => {
     const script = fileURLToPath(new URL('./no-keyring-child.ts', import.meta.url));
@@ -47,7 +25,7 @@ describe.skipIf(!PRIVATE_KEYRING)(`a keychain that cannot be used (${NO_PRIVATE_
       DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/latchkey-bus',
     };
     delete env.DISPLAY;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', script, service], {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', script, suite.service], {
       env,
       timeout: 20_000,
     });
@@ -76,8 +54,8 @@ describe.skipIf(!PRIVATE_KEYRING)(`a keychain that cannot be used (${NO_PRIVATE_
     'on %s a failing keychain gives memory storage with that OS remedy',
     async (platform, message, problem, remedy) => {
       const { manager } = managerFor({
-        auth: authClientFor(idp),
-        store: storeFor(idp, service, brokenKeychain(message)),
+        auth: authClientFor(suite.idp),
+        store: suite.store(brokenKeychain(message)),
         platform,
       });
       await expect(manager.restore()).resolves.toMatchObject({
@@ -93,8 +71,8 @@ describe.skipIf(!PRIVATE_KEYRING)(`a keychain that cannot be used (${NO_PRIVATE_
   );
 
   it('a hung keychain at launch: the timeout hits, the app carries on signed out in memory', async () => {
-    const store = storeFor(idp, service, hungKeychain(), { timeoutMs: 200 });
-    const { manager } = managerFor({ auth: authClientFor(idp), store });
+    const store = suite.store(hungKeychain(), { timeoutMs: 200 });
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store });
     const started = Date.now();
     const state = await manager.restore();
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -110,11 +88,11 @@ describe.skipIf(!PRIVATE_KEYRING)(`a keychain that cannot be used (${NO_PRIVATE_
   });
 
   it('a locked keyring: sign-in still works, the session lives in memory and says so', async () => {
-    const ada = idp.accounts.find((account) => account.login === 'ada');
+    const ada = suite.idp.accounts.find((account) => account.login === 'ada');
     if (!ada) throw new Error('no demo account ada');
-    const openExternal = openExternalWithBrowser(browser, ada, { freshContextPerLogin: true });
-    const store = storeFor(idp, service, brokenKeychain(KEYRING_ERRORS.locked));
-    const { manager } = managerFor({ auth: authClientFor(idp), store, openExternal });
+    const openExternal = openExternalWithBrowser(suite.browser, ada, { freshContextPerLogin: true });
+    const store = suite.store(brokenKeychain(KEYRING_ERRORS.locked));
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store, openExternal });
     try {
       await manager.restore();
       const profile = await manager.signIn();
@@ -143,20 +121,20 @@ describe.skipIf(!PRIVATE_KEYRING)(`a keychain that cannot be used (${NO_PRIVATE_
   });
 
   it('a keychain that hangs on the write after a refresh: the session carries on in memory', async () => {
-    const record = await savedSession(idp, 'grace', { expiresAt: Date.now() - 1_000 });
-    await storeFor(idp, service, keytar).write(record);
+    const record = await savedSession(suite.idp, 'grace', { expiresAt: Date.now() - 1_000 });
+    await suite.store().write(record);
     // Reads reach the real keyring; every write hangs (a prompt nobody sees).
-    const store = storeFor(idp, service, withFaults(keytar, { setPassword: () => 'hang' }), {
+    const store = suite.store(withFaults(suite.keytar, { setPassword: () => 'hang' }), {
       timeoutMs: 150,
     });
-    const { manager } = managerFor({ auth: authClientFor(idp), store, writeRetries: 1 });
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store, writeRetries: 1 });
 
     await expect(manager.restore()).resolves.toMatchObject({
       status: 'signedIn',
       storage: { kind: 'memory', problem: { message: expect.stringMatching(/did not answer/) } },
     });
     expect(store.stats()).toMatchObject({ writes: 2, timeouts: 2 });
-    expect(await accountsIn(keytar, service)).toHaveLength(1);
+    expect(await accountsIn(suite.keytar, suite.service)).toHaveLength(1);
     manager.dispose();
   });
 });

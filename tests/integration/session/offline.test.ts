@@ -1,16 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningIdp } from '../../../idp';
-import type { KeychainBackend } from '../../../main/session/keychain-backend';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import type { SessionState } from '../../../common/session-state';
 import { startFaultProxy, type FaultProxy } from '../../fixtures/fault-proxy';
-import {
-  accountsIn,
-  clearService,
-  NO_PRIVATE_KEYRING_REASON,
-  PRIVATE_KEYRING,
-  realKeytar,
-  uniqueService,
-} from '../../fixtures/keychain';
+import { accountsIn } from '../../fixtures/keychain';
+import { describeOnPrivateKeyring } from '../../fixtures/keyring-suite';
 import {
   authClientFor,
   managerFor,
@@ -18,41 +10,40 @@ import {
   requestsSince,
   savedSession,
   startProvider,
-  storeFor,
   TOKEN_POST,
+  useSessionSuite,
 } from './session-rig';
 
-describe.skipIf(!PRIVATE_KEYRING)(`provider unreachable (${NO_PRIVATE_KEYRING_REASON})`, () => {
-  let idp: RunningIdp;
+describeOnPrivateKeyring('provider unreachable', () => {
   let proxy: FaultProxy;
-  let keytar: KeychainBackend;
-  let service = uniqueService();
-  const disposers: Array<() => void> = [];
-
-  beforeAll(async () => {
+  const suite = useSessionSuite({
     // The provider believes it lives at the proxy's address, so every request the app makes
     // (discovery included) goes through the proxy's faults.
-    proxy = await startFaultProxy();
-    [idp, keytar] = await Promise.all([startProvider({ issuerUrl: proxy.url }), realKeytar()]);
-    proxy.setTarget(idp.port);
+    start: async () => {
+      proxy = await startFaultProxy();
+      const idp = await startProvider({ issuerUrl: proxy.url });
+      proxy.setTarget(idp.port);
+      return idp;
+    },
   });
+  const disposers: Array<() => void> = [];
+
+  // Registered after useSessionSuite, so these run first: the proxy closes before the provider,
+  // and the managers stop before the test's keyring service is emptied.
   afterAll(async () => {
     await proxy?.close();
-    await idp?.close();
   });
   afterEach(async () => {
     disposers.splice(0).forEach((dispose) => dispose());
     await proxy.setMode('pass');
-    await clearService(keytar, service);
-    service = uniqueService();
   });
 
   async function launch(options: { expiresAt?: number; retryBaseMs?: number; httpTimeoutMs?: number } = {}) {
-    const record = await savedSession(idp, 'ada', { expiresAt: options.expiresAt });
-    await storeFor(idp, service, keytar).write(record);
-    const store = storeFor(idp, service, keytar);
+    const record = await savedSession(suite.idp, 'ada', { expiresAt: options.expiresAt });
+    await suite.store().write(record);
+    const store = suite.store();
     const rig = managerFor({
-      auth: authClientFor(idp, { httpTimeoutMs: options.httpTimeoutMs ?? 2_000 }),
+      auth: authClientFor(suite.idp, { httpTimeoutMs: options.httpTimeoutMs ?? 2_000 }),
       store,
       retry: { baseMs: options.retryBaseMs ?? 100, maxMs: 400, jitter: false },
     });
@@ -78,7 +69,9 @@ describe.skipIf(!PRIVATE_KEYRING)(`provider unreachable (${NO_PRIVATE_KEYRING_RE
     expectOffline(await manager.restore());
     expect(states[0]).toMatchObject({ status: 'restoring', profile: record.profile });
     // The record is still in the keychain, untouched; the tokens are kept.
-    expect(await accountsIn(keytar, service)).toEqual([`${idp.issuer}|${idp.clientId}`]);
+    expect(await accountsIn(suite.keytar, suite.service)).toEqual([
+      `${suite.idp.issuer}|${suite.idp.clientId}`,
+    ]);
     expect(store.stats()).toMatchObject({ reads: 1, writes: 0, deletes: 0 });
     expect(manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
 
@@ -128,11 +121,11 @@ describe.skipIf(!PRIVATE_KEYRING)(`provider unreachable (${NO_PRIVATE_KEYRING_RE
   it('a 5xx on refresh keeps the session, the keychain record and the refresh token', async () => {
     let offset = 0;
     const now = () => Date.now() + offset;
-    const record = await savedSession(idp, 'ada');
-    await storeFor(idp, service, keytar).write(record);
-    const store = storeFor(idp, service, keytar);
+    const record = await savedSession(suite.idp, 'ada');
+    await suite.store().write(record);
+    const store = suite.store();
     const { manager } = managerFor({
-      auth: authClientFor(idp, { now }),
+      auth: authClientFor(suite.idp, { now }),
       store,
       now,
       retry: { baseMs: 60_000, maxMs: 60_000, jitter: false },
@@ -142,13 +135,13 @@ describe.skipIf(!PRIVATE_KEYRING)(`provider unreachable (${NO_PRIVATE_KEYRING_RE
 
     offset = 2 * 3600_000;
     await proxy.setMode('5xx');
-    const mark = idp.requestLog.length;
+    const mark = suite.idp.requestLog.length;
     await expect(manager.withAccessToken(async () => 'used')).rejects.toMatchObject({ code: 'NETWORK' });
 
     expectOffline(manager.getState());
-    expect(requestsSince(idp, mark)).toEqual([]); // the proxy answered; the provider saw nothing
+    expect(requestsSince(suite.idp, mark)).toEqual([]); // the proxy answered; the provider saw nothing
     expect(store.stats()).toMatchObject({ writes: 0, deletes: 0 });
-    const kept = await storeFor(idp, service, keytar).read();
+    const kept = await suite.store().read();
     expect(kept).toMatchObject({
       kind: 'found',
       record: { tokens: { refreshToken: record.tokens.refreshToken } },
@@ -156,7 +149,7 @@ describe.skipIf(!PRIVATE_KEYRING)(`provider unreachable (${NO_PRIVATE_KEYRING_RE
 
     await proxy.setMode('pass');
     await expect(manager.withAccessToken(async () => 'used')).resolves.toBe('used');
-    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(requestsSince(suite.idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
     await expect(manager.recheck()).resolves.toMatchObject({ status: 'signedIn' });
   });
 
@@ -164,18 +157,18 @@ describe.skipIf(!PRIVATE_KEYRING)(`provider unreachable (${NO_PRIVATE_KEYRING_RE
     const slow = await launch({ retryBaseMs: 60_000, httpTimeoutMs: 300 });
     await proxy.setMode('slow', { delayMs: 3_000 });
     expectOffline(await slow.manager.restore());
-    expect(await accountsIn(keytar, service)).toHaveLength(1);
+    expect(await accountsIn(suite.keytar, suite.service)).toHaveLength(1);
     slow.manager.dispose();
 
     await proxy.setMode('reset');
     const reset = managerFor({
-      auth: authClientFor(idp),
-      store: storeFor(idp, service, keytar),
+      auth: authClientFor(suite.idp),
+      store: suite.store(),
       retry: { baseMs: 60_000, maxMs: 60_000, jitter: false },
     });
     disposers.push(() => reset.manager.dispose());
     expectOffline(await reset.manager.restore());
-    expect(await accountsIn(keytar, service)).toHaveLength(1);
+    expect(await accountsIn(suite.keytar, suite.service)).toHaveLength(1);
 
     await proxy.setMode('pass');
     await expect(reset.manager.recheck()).resolves.toMatchObject({ status: 'signedIn' });

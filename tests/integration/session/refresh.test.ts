@@ -1,25 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RunningIdp } from '../../../idp';
-import type { KeychainBackend } from '../../../main/session/keychain-backend';
-import {
-  accountsIn,
-  clearService,
-  KEYRING_ERRORS,
-  NO_PRIVATE_KEYRING_REASON,
-  PRIVATE_KEYRING,
-  realKeytar,
-  uniqueService,
-  withFaults,
-} from '../../fixtures/keychain';
+import { accountsIn, KEYRING_ERRORS, withFaults } from '../../fixtures/keychain';
+import { describeOnPrivateKeyring } from '../../fixtures/keyring-suite';
 import { refreshTokens } from '../../fixtures/idp-login';
 import {
   authClientFor,
   managerFor,
   requestsSince,
   savedSession,
-  startProvider,
-  storeFor,
   TOKEN_POST,
+  useSessionSuite,
 } from './session-rig';
 
 /** Calls the provider's userinfo with `accessToken`: the proof that a token really works. */
@@ -29,44 +19,31 @@ async function userinfoStatus(idp: RunningIdp, accessToken: string): Promise<num
   return response.status;
 }
 
-describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () => {
-  let idp: RunningIdp;
-  let keytar: KeychainBackend;
-  let service = uniqueService();
-
-  beforeAll(async () => {
-    [idp, keytar] = await Promise.all([startProvider(), realKeytar()]);
-  });
-  afterAll(async () => {
-    await idp?.close();
-  });
-  afterEach(async () => {
-    await clearService(keytar, service);
-    service = uniqueService();
-  });
+describeOnPrivateKeyring('refresh', () => {
+  const suite = useSessionSuite();
 
   it('50 concurrent callers with an expired access token cause exactly one refresh request', async () => {
     let offset = 0;
     const now = () => Date.now() + offset;
-    const record = await savedSession(idp, 'ada');
-    await storeFor(idp, service, keytar).write(record);
-    const store = storeFor(idp, service, keytar);
-    const { manager } = managerFor({ auth: authClientFor(idp, { now }), store, now });
+    const record = await savedSession(suite.idp, 'ada');
+    await suite.store().write(record);
+    const store = suite.store();
+    const { manager } = managerFor({ auth: authClientFor(suite.idp, { now }), store, now });
     await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
 
     offset = 2 * 3600_000; // two hours later: the access token has expired
-    const mark = idp.requestLog.length;
+    const mark = suite.idp.requestLog.length;
     const seen = await Promise.all(
       Array.from({ length: 50 }, () =>
         manager.withAccessToken(async (accessToken, subject) => ({
           accessToken,
           subject,
-          status: await userinfoStatus(idp, accessToken),
+          status: await userinfoStatus(suite.idp, accessToken),
         })),
       ),
     );
 
-    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(requestsSince(suite.idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
     expect(new Set(seen.map((entry) => entry.accessToken)).size).toBe(1);
     expect(seen[0]?.accessToken).not.toBe(record.tokens.accessToken);
     expect(seen.every((entry) => entry.status === 200 && entry.subject === record.subject)).toBe(true);
@@ -76,10 +53,10 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
   });
 
   it('callers during the launch read wait for it instead of failing NOT_SIGNED_IN', async () => {
-    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await storeFor(idp, service, keytar).write(record);
-    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
-    const mark = idp.requestLog.length;
+    const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await suite.store().write(record);
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
+    const mark = suite.idp.requestLog.length;
 
     const launch = manager.restore();
     const tokens = await Promise.all(
@@ -88,7 +65,7 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
     await launch;
 
     expect(new Set(tokens).size).toBe(1);
-    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(requestsSince(suite.idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
     manager.dispose();
   });
 
@@ -96,52 +73,52 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
     // Time is shifted for the second launch so that its access token counts as expired too.
     let offset = 0;
     const now = () => Date.now() + offset;
-    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await storeFor(idp, service, keytar).write(record);
+    const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await suite.store().write(record);
 
     const first = managerFor({
-      auth: authClientFor(idp, { now }),
-      store: storeFor(idp, service, keytar),
+      auth: authClientFor(suite.idp, { now }),
+      store: suite.store(),
       now,
     });
     await expect(first.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
     first.manager.dispose();
-    const saved = await storeFor(idp, service, keytar).read();
+    const saved = await suite.store().read();
     if (saved.kind !== 'found') throw new Error('record not saved');
     const rotated = saved.record.tokens.refreshToken;
     expect(rotated).toBeDefined();
     expect(rotated).not.toBe(record.tokens.refreshToken);
 
     offset = 2 * 3600_000;
-    const mark = idp.requestLog.length;
-    const secondStore = storeFor(idp, service, keytar);
-    const second = managerFor({ auth: authClientFor(idp, { now }), store: secondStore, now });
+    const mark = suite.idp.requestLog.length;
+    const secondStore = suite.store();
+    const second = managerFor({ auth: authClientFor(suite.idp, { now }), store: secondStore, now });
     await expect(second.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
-    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(requestsSince(suite.idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
     expect(secondStore.stats()).toMatchObject({ reads: 1, writes: 1 });
     second.manager.dispose();
 
     // The rotated-away token is dead at the provider (invalid_grant).
-    await expect(refreshTokens(idp, record.tokens.refreshToken ?? '')).rejects.toThrow(/invalid_grant/);
+    await expect(refreshTokens(suite.idp, record.tokens.refreshToken ?? '')).rejects.toThrow(/invalid_grant/);
   });
 
   it('retries a failed keychain write after a refresh and stays in the keychain when a retry works', async () => {
-    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await storeFor(idp, service, keytar).write(record);
+    const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await suite.store().write(record);
     // Fault: the first save after the refresh is refused, as by a keyring locked for a moment.
     let refusals = 1;
-    const flaky = withFaults(keytar, {
+    const flaky = withFaults(suite.keytar, {
       setPassword: () => (refusals-- > 0 ? new Error(KEYRING_ERRORS.locked) : undefined),
     });
-    const store = storeFor(idp, service, flaky);
-    const { manager } = managerFor({ auth: authClientFor(idp), store });
+    const store = suite.store(flaky);
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store });
 
     await expect(manager.restore()).resolves.toMatchObject({
       status: 'signedIn',
       storage: { kind: 'keychain' },
     });
     expect(store.stats()).toMatchObject({ writes: 2, failures: 1 });
-    const saved = await storeFor(idp, service, keytar).read();
+    const saved = await suite.store().read();
     expect(saved.kind === 'found' && saved.record.tokens.refreshToken).not.toBe(record.tokens.refreshToken);
     manager.dispose();
   });
@@ -150,11 +127,11 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
     // This is the "crash between the refresh response and the keychain write" case. The keyring
     // refuses every write (injected: the real one would not), so the rotated refresh token exists
     // only in this run's memory, exactly as if the app had died before saving it.
-    const record = await savedSession(idp, 'grace', { expiresAt: Date.now() - 1_000 });
-    await storeFor(idp, service, keytar).write(record);
-    const refusing = withFaults(keytar, { setPassword: () => new Error(KEYRING_ERRORS.locked) });
-    const store = storeFor(idp, service, refusing);
-    const first = managerFor({ auth: authClientFor(idp), store, writeRetries: 2 });
+    const record = await savedSession(suite.idp, 'grace', { expiresAt: Date.now() - 1_000 });
+    await suite.store().write(record);
+    const refusing = withFaults(suite.keytar, { setPassword: () => new Error(KEYRING_ERRORS.locked) });
+    const store = suite.store(refusing);
+    const first = managerFor({ auth: authClientFor(suite.idp), store, writeRetries: 2 });
 
     const state = await first.manager.restore();
 
@@ -169,41 +146,41 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
     });
     expect(store.stats().writes).toBe(3); // one try and two retries
     const inMemoryToken = await first.manager.withAccessToken(async (accessToken) => accessToken);
-    expect(await userinfoStatus(idp, inMemoryToken)).toBe(200);
+    expect(await userinfoStatus(suite.idp, inMemoryToken)).toBe(200);
     // The keychain still holds the record from before the refresh, with the rotated-away token.
-    const left = await storeFor(idp, service, keytar).read();
+    const left = await suite.store().read();
     expect(left.kind === 'found' && left.record.tokens.refreshToken).toBe(record.tokens.refreshToken);
     first.manager.dispose();
 
     // Next launch: the provider refuses the old refresh token (invalid_grant), so the record is
     // deleted and the person sees why they must sign in again: no crash, no loop, no stale profile.
-    const nextStore = storeFor(idp, service, keytar);
-    const next = managerFor({ auth: authClientFor(idp), store: nextStore });
+    const nextStore = suite.store();
+    const next = managerFor({ auth: authClientFor(suite.idp), store: nextStore });
     await expect(next.manager.restore()).resolves.toMatchObject({
       status: 'signedOut',
       reason: { kind: 'revoked' },
       storage: { kind: 'keychain' },
     });
-    expect(await accountsIn(keytar, service)).toEqual([]);
+    expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
     next.manager.dispose();
     // Reusing a rotated refresh token looks like a replay (RFC 9700 §4.14.2): the provider revoked
     // the whole grant, so the previous run's in-memory access token is dead as well.
-    expect(await userinfoStatus(idp, inMemoryToken)).toBe(401);
+    expect(await userinfoStatus(suite.idp, inMemoryToken)).toBe(401);
   });
 
   it('goes back to the keychain once a later save works', async () => {
-    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await storeFor(idp, service, keytar).write(record);
+    const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await suite.store().write(record);
     let refuse = true;
-    const store = storeFor(
-      idp,
-      service,
-      withFaults(keytar, { setPassword: () => (refuse ? new Error(KEYRING_ERRORS.locked) : undefined) }),
+    const store = suite.store(
+      withFaults(suite.keytar, {
+        setPassword: () => (refuse ? new Error(KEYRING_ERRORS.locked) : undefined),
+      }),
     );
     let offset = 0;
     const now = () => Date.now() + offset;
     const { manager, states } = managerFor({
-      auth: authClientFor(idp, { now }),
+      auth: authClientFor(suite.idp, { now }),
       store,
       now,
       writeRetries: 0,
@@ -219,17 +196,17 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
 
     expect(manager.getState()).toMatchObject({ status: 'signedIn', storage: { kind: 'keychain' } });
     expect(states.map((state) => state.storage.kind)).toEqual(expect.arrayContaining(['memory', 'keychain']));
-    const saved = await storeFor(idp, service, keytar).read();
+    const saved = await suite.store().read();
     expect(saved.kind === 'found' && saved.record.tokens.refreshToken).not.toBe(record.tokens.refreshToken);
     manager.dispose();
   });
 
   it('on ACCESS_TOKEN_REJECTED from an operation: one refresh, one retry with the new token', async () => {
-    const record = await savedSession(idp, 'ada', { expiresAt: Date.now() + 3600_000 });
-    await storeFor(idp, service, keytar).write(record);
-    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
+    const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() + 3600_000 });
+    await suite.store().write(record);
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     await manager.restore();
-    const mark = idp.requestLog.length;
+    const mark = suite.idp.requestLog.length;
     const tokensSeen: string[] = [];
 
     const result = await manager.withAccessToken(async (accessToken) => {
@@ -238,22 +215,22 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
         const { LatchkeyError } = await import('../../../main/errors');
         throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
       }
-      return userinfoStatus(idp, accessToken);
+      return userinfoStatus(suite.idp, accessToken);
     });
 
     expect(result).toBe(200);
     expect(tokensSeen).toHaveLength(2);
     expect(tokensSeen[1]).not.toBe(tokensSeen[0]);
-    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(requestsSince(suite.idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
     manager.dispose();
   });
 
   it('ends the session when the refresh inside withAccessToken is refused', async () => {
-    const record = await savedSession(idp, 'alan', { expiresAt: Date.now() + 3600_000 });
-    await storeFor(idp, service, keytar).write(record);
-    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
+    const record = await savedSession(suite.idp, 'alan', { expiresAt: Date.now() + 3600_000 });
+    await suite.store().write(record);
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     await manager.restore();
-    await idp.revokeAllGrantsFor(record.subject);
+    await suite.idp.revokeAllGrantsFor(record.subject);
 
     const { LatchkeyError } = await import('../../../main/errors');
     const error = await manager
@@ -264,17 +241,17 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
 
     expect(error).toMatchObject({ code: 'SESSION_EXPIRED' });
     expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
-    expect(await accountsIn(keytar, service)).toEqual([]);
+    expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
     await expect(manager.withAccessToken(async () => 1)).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
     manager.dispose();
   });
 
   it('ends the session when the API refuses the freshly refreshed access token too (a 401 after a successful refresh)', async () => {
-    const record = await savedSession(idp, 'grace', { expiresAt: Date.now() + 3600_000 });
-    await storeFor(idp, service, keytar).write(record);
-    const { manager } = managerFor({ auth: authClientFor(idp), store: storeFor(idp, service, keytar) });
+    const record = await savedSession(suite.idp, 'grace', { expiresAt: Date.now() + 3600_000 });
+    await suite.store().write(record);
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     await manager.restore();
-    const mark = idp.requestLog.length;
+    const mark = suite.idp.requestLog.length;
     const { LatchkeyError } = await import('../../../main/errors');
     let calls = 0;
 
@@ -288,9 +265,35 @@ describe.skipIf(!PRIVATE_KEYRING)(`refresh (${NO_PRIVATE_KEYRING_REASON})`, () =
 
     expect(error).toMatchObject({ code: 'SESSION_EXPIRED' });
     expect(calls).toBe(2);
-    expect(requestsSince(idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(requestsSince(suite.idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
     expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
-    expect(await accountsIn(keytar, service)).toEqual([]);
+    expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
+    manager.dispose();
+  });
+
+  it('a 401 on a token just renewed because it had expired ends the session without a second refresh', async () => {
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const record = await savedSession(suite.idp, 'alan');
+    await suite.store().write(record);
+    const { manager } = managerFor({ auth: authClientFor(suite.idp, { now }), store: suite.store(), now });
+    await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+    offset = 2 * 3600_000; // the access token has expired: the call renews it first
+    const mark = suite.idp.requestLog.length;
+    const { LatchkeyError } = await import('../../../main/errors');
+    let calls = 0;
+
+    const error = await manager
+      .withAccessToken(async () => {
+        calls += 1;
+        throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
+      })
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(calls).toBe(1);
+    expect(requestsSince(suite.idp, mark).filter((entry) => entry === TOKEN_POST)).toHaveLength(1);
+    expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
     manager.dispose();
   });
 });

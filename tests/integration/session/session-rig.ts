@@ -18,6 +18,12 @@ import { createSessionManager, type SessionManagerOptions } from '../../../main/
 import type { SessionManager } from '../../../main/session/types';
 import type { SessionState } from '../../../common/session-state';
 import { DEFAULT_SCOPE, obtainTokens } from '../../fixtures/idp-login';
+import { useKeyringService, type KeyringService } from '../../fixtures/keyring-suite';
+import {
+  useLocalProvider,
+  type LocalProvider,
+  type LocalProviderOptions,
+} from '../../fixtures/local-provider';
 
 export const SCOPES = DEFAULT_SCOPE.split(' ');
 
@@ -112,6 +118,37 @@ export const USERINFO = 'GET /me';
 
 export async function startProvider(options: IdpOptions = {}): Promise<RunningIdp> {
   return startIdp(options);
+}
+
+export interface SessionSuite extends LocalProvider, KeyringService {
+  /** A secret store under this test's service, on the real keytar unless `backend` is given. */
+  store(backend?: KeychainBackend, options?: Partial<KeytarSecretStoreOptions>): SecretStore;
+}
+
+/**
+ * What every session suite sets up: the local provider (and Chromium, when asked) for the suite,
+ * the real keytar, and a keyring service of each test's own, emptied after it.
+ */
+export function useSessionSuite(options: LocalProviderOptions = {}): SessionSuite {
+  const provider = useLocalProvider(options);
+  const keyring = useKeyringService();
+  return {
+    get idp() {
+      return provider.idp;
+    },
+    get browser() {
+      return provider.browser;
+    },
+    get keytar() {
+      return keyring.keytar;
+    },
+    get service() {
+      return keyring.service;
+    },
+    restartProvider: () => provider.restartProvider(),
+    store: (backend = keyring.keytar, options = {}) =>
+      storeFor(provider.idp, keyring.service, backend, options),
+  };
 }
 
 /** Resolves when `manager` reaches a state matching `predicate` (checks the current state first). */

@@ -1,68 +1,46 @@
-import type { Browser } from '@playwright/test';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningIdp } from '../../../idp';
-import type { KeychainBackend } from '../../../main/session/keychain-backend';
+import { afterEach, expect, it } from 'vitest';
 import {
   completeProviderLogin,
-  launchBrowser,
   openExternalWithBrowser,
   type BrowserOpenExternal,
 } from '../../fixtures/browser';
 import { refreshTokens } from '../../fixtures/idp-login';
-import {
-  accountsIn,
-  clearService,
-  NO_PRIVATE_KEYRING_REASON,
-  PRIVATE_KEYRING,
-  realKeytar,
-  uniqueService,
-} from '../../fixtures/keychain';
-import {
-  authClientFor,
-  managerFor,
-  reach,
-  requestsSince,
-  startProvider,
-  storeFor,
-  TOKEN_POST,
-} from './session-rig';
+import { accountsIn } from '../../fixtures/keychain';
+import { describeOnPrivateKeyring } from '../../fixtures/keyring-suite';
+import { authClientFor, managerFor, reach, requestsSince, TOKEN_POST, useSessionSuite } from './session-rig';
 
-describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_REASON})`, () => {
-  let idp: RunningIdp;
-  let keytar: KeychainBackend;
-  let browser: Browser;
-  let service = uniqueService();
+describeOnPrivateKeyring('sign-in and sign-out', () => {
+  const suite = useSessionSuite({ browser: true });
   const helpers: BrowserOpenExternal[] = [];
 
-  beforeAll(async () => {
-    [idp, keytar, browser] = await Promise.all([startProvider(), realKeytar(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await idp?.close();
-  });
+  // Registered after useSessionSuite, so it runs first: the tabs close before the service is emptied.
   afterEach(async () => {
     await Promise.all(helpers.splice(0).map((helper) => helper.close()));
-    await clearService(keytar, service);
-    service = uniqueService();
   });
 
   function browserAs(login: string, options: Parameters<typeof openExternalWithBrowser>[2] = {}) {
-    const account = idp.accounts.find((candidate) => candidate.login === login);
+    const account = suite.idp.accounts.find((candidate) => candidate.login === login);
     if (!account) throw new Error(`no demo account ${login}`);
-    const helper = openExternalWithBrowser(browser, account, { freshContextPerLogin: true, ...options });
+    const helper = openExternalWithBrowser(suite.browser, account, {
+      freshContextPerLogin: true,
+      ...options,
+    });
     helpers.push(helper);
     return helper;
   }
 
   it('signs in through the browser, writes one record, and counts one keychain operation per action', async () => {
-    const store = storeFor(idp, service, keytar);
+    const store = suite.store();
     const browserLogin = browserAs('ada');
-    const { manager, states } = managerFor({ auth: authClientFor(idp), store, openExternal: browserLogin });
+    const { manager, states } = managerFor({
+      auth: authClientFor(suite.idp),
+      store,
+      openExternal: browserLogin,
+    });
 
     const profile = await manager.signIn();
 
-    const ada = idp.accounts.find((account) => account.login === 'ada');
+    const ada = suite.idp.accounts.find((account) => account.login === 'ada');
     expect(profile).toEqual({
       sub: ada?.sub,
       name: ada?.name,
@@ -77,8 +55,10 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
     expect((await browserLogin.lastLogin()).status).toBe(200);
     // Sign-in: exactly one write, no read.
     expect(store.stats()).toMatchObject({ reads: 0, writes: 1, deletes: 0, lists: 0 });
-    expect(await accountsIn(keytar, service)).toEqual([`${idp.issuer}|${idp.clientId}`]);
-    const saved = await storeFor(idp, service, keytar).read();
+    expect(await accountsIn(suite.keytar, suite.service)).toEqual([
+      `${suite.idp.issuer}|${suite.idp.clientId}`,
+    ]);
+    const saved = await suite.store().read();
     expect(saved).toMatchObject({ kind: 'found', record: { subject: ada?.sub, profile } });
 
     // Refresh: exactly one write.
@@ -96,19 +76,19 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
       let offset = 0;
       const now = () => Date.now() + offset;
       const first = managerFor({
-        auth: authClientFor(idp, { now }),
-        store: storeFor(idp, service, keytar, { maxItemBytes }),
+        auth: authClientFor(suite.idp, { now }),
+        store: suite.store(suite.keytar, { maxItemBytes }),
         openExternal: browserAs('grace'),
         now,
       });
       await first.manager.signIn();
       first.manager.dispose();
 
-      const store = storeFor(idp, service, keytar, { maxItemBytes });
-      const { manager } = managerFor({ auth: authClientFor(idp, { now }), store, now });
+      const store = suite.store(suite.keytar, { maxItemBytes });
+      const { manager } = managerFor({ auth: authClientFor(suite.idp, { now }), store, now });
       await manager.restore();
       const items = store.stats().record?.items ?? 0;
-      expect(items).toBe(maxItemBytes ? (await accountsIn(keytar, service)).length : 1);
+      expect(items).toBe(maxItemBytes ? (await accountsIn(suite.keytar, suite.service)).length : 1);
       if (maxItemBytes) expect(items).toBeGreaterThan(2);
       expect(store.stats()).toMatchObject({ reads: items, writes: 0, deletes: 0 });
 
@@ -122,7 +102,7 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
       const itemsNow = store.stats().record?.items ?? 0;
       await manager.signOut({ everywhere: false });
       expect(store.stats().deletes - deletesBefore).toBe(itemsNow);
-      expect(await accountsIn(keytar, service)).toEqual([]);
+      expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
       manager.dispose();
     }
   });
@@ -133,8 +113,8 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
     let offset = 0;
     const now = () => Date.now() + offset;
     const { manager, states } = managerFor({
-      auth: authClientFor(idp, { now }),
-      store: storeFor(idp, service, keytar),
+      auth: authClientFor(suite.idp, { now }),
+      store: suite.store(),
       openExternal: browserAs('ada'),
       log,
       now,
@@ -142,7 +122,7 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
     await manager.signIn();
     offset = 2 * 3600_000;
     await manager.withAccessToken(async () => undefined); // a refresh, logged
-    const saved = await storeFor(idp, service, keytar).read();
+    const saved = await suite.store().read();
     if (saved.kind !== 'found') throw new Error('no record after sign-in');
     await manager.signOut({ everywhere: false });
 
@@ -160,12 +140,16 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
   });
 
   it('signs out: deletes the record and revokes the refresh token at the provider', async () => {
-    const store = storeFor(idp, service, keytar);
-    const { manager } = managerFor({ auth: authClientFor(idp), store, openExternal: browserAs('alan') });
+    const store = suite.store();
+    const { manager } = managerFor({
+      auth: authClientFor(suite.idp),
+      store,
+      openExternal: browserAs('alan'),
+    });
     await manager.signIn();
-    const saved = await storeFor(idp, service, keytar).read();
+    const saved = await suite.store().read();
     if (saved.kind !== 'found') throw new Error('no record after sign-in');
-    const mark = idp.requestLog.length;
+    const mark = suite.idp.requestLog.length;
 
     await manager.signOut({ everywhere: false });
 
@@ -174,9 +158,11 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
       reason: { kind: 'signedOut' },
       storage: { kind: 'keychain' },
     });
-    expect(await accountsIn(keytar, service)).toEqual([]);
-    expect(requestsSince(idp, mark)).toContain('POST /token/revocation');
-    await expect(refreshTokens(idp, saved.record.tokens.refreshToken ?? '')).rejects.toThrow(/invalid_grant/);
+    expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
+    expect(requestsSince(suite.idp, mark)).toContain('POST /token/revocation');
+    await expect(refreshTokens(suite.idp, saved.record.tokens.refreshToken ?? '')).rejects.toThrow(
+      /invalid_grant/,
+    );
     expect(manager.diagnostics()).toMatchObject({
       lastError: null,
       record: null,
@@ -186,13 +172,13 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
 
   it('sign out everywhere also opens the end-session URL with the ID token hint', async () => {
     // One browser profile for the sign-in and the sign-out, as on a person's machine.
-    const context = await browser.newContext();
-    const ada = idp.accounts.find((account) => account.login === 'ada');
+    const context = await suite.browser.newContext();
+    const ada = suite.idp.accounts.find((account) => account.login === 'ada');
     if (!ada) throw new Error('no demo account ada');
     const opened: string[] = [];
     const { manager } = managerFor({
-      auth: authClientFor(idp),
-      store: storeFor(idp, service, keytar),
+      auth: authClientFor(suite.idp),
+      store: suite.store(),
       openExternal: async (url) => {
         opened.push(url);
         if (url.includes('/auth?'))
@@ -201,15 +187,15 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
     });
     try {
       await manager.signIn();
-      const saved = await storeFor(idp, service, keytar).read();
+      const saved = await suite.store().read();
       if (saved.kind !== 'found') throw new Error('no record after sign-in');
 
       await manager.signOut({ everywhere: true });
 
       const endSession = new URL(opened.at(-1) ?? '');
-      expect(endSession.origin + endSession.pathname).toBe(`${idp.issuer}/session/end`);
+      expect(endSession.origin + endSession.pathname).toBe(`${suite.idp.issuer}/session/end`);
       expect(endSession.searchParams.get('id_token_hint')).toBe(saved.record.tokens.idToken);
-      expect(await accountsIn(keytar, service)).toEqual([]);
+      expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
       // In the browser that signed in, the provider asks to confirm and then ends its session.
       const page = await context.newPage();
       await page.goto(endSession.href);
@@ -223,27 +209,27 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
 
   it('a failed revocation is reported but does not keep the person signed in', async () => {
     const { manager } = managerFor({
-      auth: authClientFor(idp),
-      store: storeFor(idp, service, keytar),
+      auth: authClientFor(suite.idp),
+      store: suite.store(),
       openExternal: browserAs('grace'),
     });
     await manager.signIn();
     // The provider goes away between sign-in and sign-out.
-    await idp.close();
+    await suite.idp.close();
     try {
       await manager.signOut({ everywhere: false });
       expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
-      expect(await accountsIn(keytar, service)).toEqual([]);
+      expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
       expect(manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
     } finally {
-      idp = await startProvider();
+      await suite.restartProvider();
     }
   });
 
   it('cancelling a pending sign-in returns to signed out with no reason and writes nothing', async () => {
-    const store = storeFor(idp, service, keytar);
+    const store = suite.store();
     // A browser that opened the page but where nobody signs in.
-    const { manager, opened } = managerFor({ auth: authClientFor(idp), store });
+    const { manager, opened } = managerFor({ auth: authClientFor(suite.idp), store });
     const pending = manager.signIn();
     const signingIn = await reach(manager, (state) => state.status === 'signingIn');
 
@@ -261,10 +247,10 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
   });
 
   it('a sign-in refused at the provider returns to signed out with the reason', async () => {
-    const store = storeFor(idp, service, keytar);
-    const mark = idp.requestLog.length;
+    const store = suite.store();
+    const mark = suite.idp.requestLog.length;
     const { manager } = managerFor({
-      auth: authClientFor(idp),
+      auth: authClientFor(suite.idp),
       store,
       openExternal: browserAs('ada', { decline: true }),
     });
@@ -277,13 +263,13 @@ describe.skipIf(!PRIVATE_KEYRING)(`sign-in and sign-out (${NO_PRIVATE_KEYRING_RE
       reason: { kind: 'signInFailed', error: { code: 'PROVIDER_ERROR' } },
     });
     expect(store.stats().writes).toBe(0);
-    expect(requestsSince(idp, mark)).not.toContain(TOKEN_POST);
+    expect(requestsSince(suite.idp, mark)).not.toContain(TOKEN_POST);
   });
 
   it('refuses a second sign-in while signed in', async () => {
     const { manager } = managerFor({
-      auth: authClientFor(idp),
-      store: storeFor(idp, service, keytar),
+      auth: authClientFor(suite.idp),
+      store: suite.store(),
       openExternal: browserAs('alan'),
     });
     await manager.signIn();

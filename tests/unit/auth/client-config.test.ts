@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthClient } from '../../../main/auth';
 import type { ProviderSettings } from '../../../main/auth/types';
-import { isLatchkeyError } from '../../../main/errors';
+import { codeOf } from '../../fixtures/rejections';
 
 const base: ProviderSettings = {
   issuer: 'https://latchkey.eu.auth0.com/',
@@ -9,14 +9,6 @@ const base: ProviderSettings = {
   scopes: ['openid'],
   usersApi: { kind: 'none' },
 };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  return isLatchkeyError(error) ? error.code : `not a LatchkeyError: ${String(error)}`;
-}
 
 describe('createAuthClient with unusable settings', () => {
   // No request is made in these cases: a fetch that fails the test if called proves it.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthClient } from '../../../main/auth';
 import type { ProviderMetadata, ProviderSettings } from '../../../main/auth/types';
-import { isLatchkeyError } from '../../../main/errors';
+import { codeOf } from '../../fixtures/rejections';
 
 /**
  * Saved metadata (AuthClient.useSavedMetadata) follows the same transport rule as discovery:
@@ -22,14 +22,6 @@ const recordingFetch: typeof fetch = async (input) => {
   requests.push(String(input));
   throw new Error('no request may be made');
 };
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  return isLatchkeyError(error) ? error.code : `not a LatchkeyError: ${String(error)}`;
-}
 
 describe('saved metadata transport rules', () => {
   it('refuses plain-http saved endpoints of an https issuer before any request (CONFIG_INVALID)', async () => {

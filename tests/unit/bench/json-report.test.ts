@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../bench/json-report';
-import type { ContenderSummary, StepName, StepSummary } from '../../../bench/samples';
+import type { ContenderSummary, StepSummary } from '../../../bench/samples';
+import { STEPS } from '../../fixtures/bench-steps';
 
 /** The shape the issue asks for, key for key (the numbers there are placeholders). */
 const PROMISED_SHAPE = {
@@ -27,18 +28,6 @@ function keyPaths(value: unknown, prefix = ''): string[] {
     .flatMap(([key, inner]) => keyPaths(inner, prefix ? `${prefix}.${key}` : key))
     .sort();
 }
-
-const STEPS: StepName[] = [
-  'restoreToProfile',
-  'restoreToValidated',
-  'restoreExpired',
-  'signIn',
-  'metadataSave',
-  'metadataLoad',
-  'refreshOnCall',
-  'signOut',
-  'concurrentExpired',
-];
 
 /** A summary whose every figure is distinct, so a figure taken from the wrong step shows. */
 function summary(seed: number): ContenderSummary {

@@ -8,18 +8,7 @@ import {
   type BenchResults,
 } from '../../../bench/results-view';
 import type { ContenderSummary, StepName } from '../../../bench/samples';
-
-const STEPS: StepName[] = [
-  'restoreToProfile',
-  'restoreToValidated',
-  'restoreExpired',
-  'signIn',
-  'metadataSave',
-  'metadataLoad',
-  'refreshOnCall',
-  'signOut',
-  'concurrentExpired',
-];
+import { STEPS } from '../../fixtures/bench-steps';
 
 function summary(
   overrides: Partial<Record<StepName, Partial<ContenderSummary[StepName]>>>,

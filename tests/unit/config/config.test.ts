@@ -240,3 +240,12 @@ describe('localDemoSettings', () => {
     });
   });
 });
+
+describe('userDataDirFlag', () => {
+  it('reads the --user-data-dir switch the app honours before anything touches the folder', async () => {
+    const { userDataDirFlag } = await import('../../../main/config/sources');
+    expect(userDataDirFlag(['electron', 'app.cjs', '--user-data-dir=/tmp/profile-a'])).toBe('/tmp/profile-a');
+    expect(userDataDirFlag(['electron', 'app.cjs', '--user-data-dir='])).toBeUndefined();
+    expect(userDataDirFlag(['electron', 'app.cjs', '--issuer=https://x/'])).toBeUndefined();
+  });
+});

@@ -71,6 +71,25 @@ describe('main/app.ts', () => {
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledTimes(1);
   });
 
+  it('takes --user-data-dir as the user-data folder before the single-instance lock reads it', async () => {
+    const profile = join(dir, 'second-profile');
+    const argv = process.argv;
+    process.argv = [...argv, `--user-data-dir=${profile}`];
+    let folderAtLock: string | undefined;
+    try {
+      await launch((e) => {
+        e.app.singleInstance = false; // hand over at once: only the order matters here
+        e.app.requestSingleInstanceLock.mockImplementation(() => {
+          folderAtLock = e.app.getPath('userData');
+          return false;
+        });
+      });
+    } finally {
+      process.argv = argv;
+    }
+    expect(folderAtLock).toBe(profile);
+  });
+
   it('wires config → services → window → IPC → restore, all hardened', async () => {
     useProvider();
     const windowsBefore = FakeBrowserWindow.instances.length;

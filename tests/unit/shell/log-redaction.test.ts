@@ -10,6 +10,13 @@ const JWT =
   'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJsb2NhbHxhZGEiLCJhdWQiOiJsYXRjaGtleSJ9.c2lnbmF0dXJlLWJ5dGVzLWhlcmU';
 const OPAQUE = 'Zq8xY2vT7nPqR4sLw9KjH3mB6cD1fG0aE5uI';
 
+/** A logger that keeps the arguments of every call, whatever the level. */
+function recordingLogger(): { sink: Logger; seen: unknown[][] } {
+  const seen: unknown[][] = [];
+  const record = (...args: unknown[]) => void seen.push(args);
+  return { sink: { debug: record, info: record, warn: record, error: record }, seen };
+}
+
 describe('redact (strings)', () => {
   it('cuts JWT-looking strings wherever they appear', () => {
     const out = redact(`id_token ${JWT} trailing`);
@@ -148,13 +155,7 @@ describe('redactValue never throws and never loses a field', () => {
   });
 
   it('a logger whose argument cannot be read still logs, and the call does not throw', () => {
-    const seen: unknown[][] = [];
-    const sink: Logger = {
-      debug: (...args) => void seen.push(args),
-      info: (...args) => void seen.push(args),
-      warn: (...args) => void seen.push(args),
-      error: (...args) => void seen.push(args),
-    };
+    const { sink, seen } = recordingLogger();
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
     expect(() => withRedaction(sink).error('restoring failed', revoked.proxy)).not.toThrow();
@@ -164,13 +165,7 @@ describe('redactValue never throws and never loses a field', () => {
 
 describe('loggers', () => {
   it('withRedaction passes every argument through the redactor', () => {
-    const seen: unknown[][] = [];
-    const sink: Logger = {
-      debug: (...args) => void seen.push(args),
-      info: (...args) => void seen.push(args),
-      warn: (...args) => void seen.push(args),
-      error: (...args) => void seen.push(args),
-    };
+    const { sink, seen } = recordingLogger();
     withRedaction(sink).warn(`got ${JWT}`, { refreshToken: OPAQUE });
     expect(JSON.stringify(seen)).not.toContain(OPAQUE);
     expect(JSON.stringify(seen)).not.toContain(JWT.slice(0, 30));

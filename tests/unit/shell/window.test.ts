@@ -143,12 +143,15 @@ describe('guardWebContents', () => {
 });
 
 describe('createMainWindow and bringToFront', () => {
-  it('creates a hidden window with the secure preferences, loads app://latchkey and shows it when painted', () => {
-    const window = windowModule.createMainWindow({
+  const createWindow = () =>
+    windowModule.createMainWindow({
       preloadPath: '/app/dist/preload/index.cjs',
       devTools: false,
       log: silentLogger,
     }) as unknown as FakeBrowserWindow;
+
+  it('creates a hidden window with the secure preferences, loads app://latchkey and shows it when painted', () => {
+    const window = createWindow();
     expect(window.options.webPreferences).toEqual(
       secureWebPreferences({ preloadPath: '/app/dist/preload/index.cjs', devTools: false }),
     );
@@ -160,11 +163,7 @@ describe('createMainWindow and bringToFront', () => {
   });
 
   it('asks before closing over unsaved edits, and closes only when the person chooses to', () => {
-    const window = windowModule.createMainWindow({
-      preloadPath: '/app/dist/preload/index.cjs',
-      devTools: false,
-      log: silentLogger,
-    }) as unknown as FakeBrowserWindow;
+    const window = createWindow();
     const ask = electron().dialog.showMessageBoxSync;
 
     ask.mockReturnValueOnce(1); // "Keep editing"
