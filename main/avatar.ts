@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_ORIGIN } from '../common/app-origin';
-import { isLoopbackHost } from './auth/issuer';
+import { isSecureTransport } from './auth/issuer';
 import type { Logger } from './log';
 
 /**
@@ -56,9 +56,7 @@ function fetchableUrl(value: string): URL | null {
   try {
     const url = new URL(value);
     if (url.username || url.password) return null;
-    if (url.protocol === 'https:') return url;
-    if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-    return null;
+    return isSecureTransport(url) ? url : null;
   } catch {
     return null;
   }

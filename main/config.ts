@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { issuerTransport, isLoopbackHost } from './auth/issuer';
+import { issuerTransport, isSecureTransport } from './auth/issuer';
 import type { ProviderSettings } from './auth/types';
 import {
   CONFIG_FIELDS,
@@ -159,8 +159,7 @@ function httpsOrLoopbackUrl(value: string): string | null {
   }
   if (url.username || url.password || url.search || url.hash)
     return 'must not contain credentials, a query or a fragment';
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return null;
+  if (isSecureTransport(url)) return null;
   return 'must use https (plain http only on this computer: 127.0.0.1, ::1, localhost)';
 }
 

@@ -4,6 +4,7 @@ import { auth0LogoutUrl, looksLikeAuth0 } from './end-session';
 import { toAuthError } from './errors';
 import { issuerTransport } from './issuer';
 import { startLoopbackReceiver } from './loopback-receiver';
+import { revokeGrant } from './revoke-grant';
 import { trimProviderMetadata } from './provider-metadata';
 import { toTokenSet } from './token-set';
 import type {
@@ -182,21 +183,27 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     }
   }
 
+  /** RFC 7009. NOT_SUPPORTED when the provider has no revocation endpoint. */
+  function revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
+    return onProvider(async (config) => {
+      if (!config.serverMetadata().revocation_endpoint) {
+        throw new LatchkeyError('NOT_SUPPORTED', 'The provider does not offer token revocation (RFC 7009).');
+      }
+      try {
+        await oidc.tokenRevocation(config, token, { token_type_hint: hint });
+      } catch (error) {
+        throw toAuthError(error, 'revoke');
+      }
+    });
+  }
+
   /**
    * A cancel that lands while the code exchange is in flight drops its result; the provider has
    * issued a grant all the same. Revoke it once it arrives (RFC 7009 §2.1; the refresh token takes
    * the grant's access tokens with it where the provider supports that), so no unused grant stays alive.
    */
-  function revokeAbandoned(config: oidc.Configuration, exchange: Promise<SignInResult>): void {
-    exchange
-      .then(async ({ tokens }) => {
-        if (!config.serverMetadata().revocation_endpoint) return;
-        const [token, hint] = tokens.refreshToken
-          ? [tokens.refreshToken, 'refresh_token']
-          : [tokens.accessToken, 'access_token'];
-        await oidc.tokenRevocation(config, token, { token_type_hint: hint });
-      })
-      .catch(() => undefined);
+  function revokeAbandoned(exchange: Promise<SignInResult>): void {
+    exchange.then(({ tokens }) => revokeGrant({ revoke }, tokens)).catch(() => undefined);
   }
 
   async function signIn(options: SignInOptions): Promise<SignInResult> {
@@ -244,7 +251,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       try {
         result = await untilAborted(exchange, signal);
       } catch (error) {
-        if (signal?.aborted) revokeAbandoned(config, exchange);
+        if (signal?.aborted) revokeAbandoned(exchange);
         const failure = toAuthError(error, 'codeExchange');
         await receiver.finish({ ok: false, message: failure.message });
         throw failure;
@@ -318,21 +325,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       return onProvider((config) => fetchClaims(config, accessToken, expectedSubject));
     },
 
-    async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
-      return onProvider(async (config) => {
-        if (!config.serverMetadata().revocation_endpoint) {
-          throw new LatchkeyError(
-            'NOT_SUPPORTED',
-            'The provider does not offer token revocation (RFC 7009).',
-          );
-        }
-        try {
-          await oidc.tokenRevocation(config, token, { token_type_hint: hint });
-        } catch (error) {
-          throw toAuthError(error, 'revoke');
-        }
-      });
-    },
+    revoke,
 
     async endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string> {
       const config = await discoverConfiguration();

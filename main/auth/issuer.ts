@@ -20,6 +20,14 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
+ * https anywhere, or plain http to this computer only: the one transport rule for every URL Latchkey
+ * fetches or opens (issuer, users API, avatar, external links). RFC 8252 §8.3 relaxes TLS for loopback.
+ */
+export function isSecureTransport(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+/**
  * Validates the configured issuer and decides whether openid-client's `allowInsecureRequests` may be
  * used. Anything else than https, or http on loopback, is a configuration error (CONFIG_INVALID).
  */

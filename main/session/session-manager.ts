@@ -7,7 +7,7 @@ import { createLaunchRestore } from './launch-restore';
 import { createOfflineRetry } from './offline-retry';
 import { profileFromClaims, sameProfile } from './profile';
 import type { SessionRecord } from './record';
-import { revokeGrant } from './revoke-grant';
+import { revokeGrant } from '../auth/revoke-grant';
 import type { SecretStore } from './secret-store';
 import {
   asLatchkeyError,

@@ -4,7 +4,7 @@ import { LatchkeyError, loginCancelled, toErrorInfo } from '../errors';
 import { MESSAGES } from './messages';
 import { profileFromClaims } from './profile';
 import { RECORD_FORMAT_VERSION, type SessionRecord } from './record';
-import { revokeGrant } from './revoke-grant';
+import { revokeGrant } from '../auth/revoke-grant';
 import { asLatchkeyError, noteError, type SessionContext } from './session-context';
 
 export interface SignInAttempts {

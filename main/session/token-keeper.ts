@@ -2,7 +2,7 @@ import type { AuthClient, TokenSet, UserInfoClaims } from '../auth/types';
 import { isLatchkeyError, LatchkeyError } from '../errors';
 import { MESSAGES } from './messages';
 import type { SessionRecord } from './record';
-import { revokeGrant } from './revoke-grant';
+import { revokeGrant } from '../auth/revoke-grant';
 import { requireSession, signedInPhase, type SessionContext } from './session-context';
 import type { SessionPersistence } from './session-persistence';
 import type { StatePublisher } from './state-publisher';

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../auth/issuer';
+import { isSecureTransport } from '../auth/issuer';
 
 /**
  * Which links from the page may open in the system browser. Electron security checklist: "Do not use
@@ -45,9 +45,7 @@ export function isAllowedExternalUrl(url: string, allowlist: readonly ExternalLi
     return false;
   }
   if (parsed.username || parsed.password) return false;
-  const secure =
-    parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname));
-  if (!secure) return false;
+  if (!isSecureTransport(parsed)) return false;
   return allowlist.some(
     (rule) =>
       parsed.origin === rule.origin &&

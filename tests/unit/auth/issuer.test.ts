@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, issuerTransport } from '../../../main/auth/issuer';
+import { isLoopbackHost, isSecureTransport, issuerTransport } from '../../../main/auth/issuer';
 import { isLatchkeyError } from '../../../main/errors';
 
 function codeOf(issuer: string): string | undefined {
@@ -60,5 +60,18 @@ describe('isLoopbackHost', () => {
         isLoopbackHost,
       ),
     ).toBe(false);
+  });
+});
+
+describe('isSecureTransport', () => {
+  it('accepts https anywhere and plain http only to this computer', () => {
+    expect(isSecureTransport(new URL('https://tenant.eu.auth0.com/'))).toBe(true);
+    expect(isSecureTransport(new URL('http://127.0.0.1:4400/avatars/ada.svg'))).toBe(true);
+    expect(isSecureTransport(new URL('http://[::1]:4400/'))).toBe(true);
+    expect(isSecureTransport(new URL('http://localhost/'))).toBe(true);
+    expect(isSecureTransport(new URL('http://192.168.1.10/'))).toBe(false);
+    expect(isSecureTransport(new URL('http://127.0.0.1.evil.example/'))).toBe(false);
+    expect(isSecureTransport(new URL('file:///etc/passwd'))).toBe(false);
+    expect(isSecureTransport(new URL('javascript:alert(1)'))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { AuthClient, TokenSet } from '../auth/types';
+import type { AuthClient, TokenSet } from './types';
 
 /**
  * Revokes a grant through the strongest token it holds: the refresh token when there is one (RFC 7009
