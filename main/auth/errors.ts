@@ -31,6 +31,20 @@ export function sanitizeProviderText(value: unknown, limit = 200): string | unde
   return cleaned.length > limit ? `${cleaned.slice(0, limit - 1)}…` : cleaned;
 }
 
+/** Node's system and undici socket error codes: the connection failed, whatever was being sent. */
+const NETWORK_ERROR_CODE =
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_)/;
+
+/** The first network error code down a cause chain (fetch and body-read failures nest it). */
+function networkCodeIn(error: Error): string | undefined {
+  let link: unknown = error.cause;
+  for (let depth = 0; depth < 5 && link instanceof Error; depth += 1, link = link.cause) {
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_ERROR_CODE.test(code)) return code;
+  }
+  return undefined;
+}
+
 /**
  * The cause kept on a LatchkeyError is for the log. openid-client's errors carry the raw callback
  * parameters (with the authorization code), response bodies and claims in their own `cause`; keep
@@ -45,8 +59,9 @@ export function safeCause(error: unknown): Error {
     typeof record.error === 'string' ? `error=${record.error}` : undefined,
   ].filter(Boolean);
   const safe = new Error(`${error.name}: ${error.message}${facts.length ? ` (${facts.join(', ')})` : ''}`);
-  // Node's fetch error hides its reason (ECONNREFUSED, ETIMEDOUT...) in `cause`; it holds no secret.
-  const systemCode = (error.cause as { code?: unknown } | undefined)?.code;
+  // Node's fetch error hides its reason (ECONNREFUSED, ETIMEDOUT...) in `cause`, a cut-off body read
+  // one level deeper; a code holds no secret.
+  const systemCode = networkCodeIn(error) ?? (error.cause as { code?: unknown } | undefined)?.code;
   if (typeof systemCode === 'string') safe.message += ` [${systemCode}]`;
   safe.stack = `${safe.name}: ${safe.message}\n${(error.stack ?? '').split('\n').slice(1).join('\n')}`;
   return safe;
@@ -238,8 +253,28 @@ function fromClientError(error: CodedError, operation: AuthOperation): LatchkeyE
         error,
       );
     }
+    case 'OAUTH_PARSE_ERROR': {
+      // oauth4webapi reports any failure of response.json() as a parse error, including a body that
+      // never fully arrived: the connection was reset or closed mid-answer, or the request timed out
+      // while the body was streaming. That is the network, not a provider that sent bad JSON.
+      const interrupted = interruptionOf(error);
+      if (interrupted) {
+        return coded(
+          'NETWORK',
+          networkMessage(
+            operation,
+            interrupted === 'timeout' ? 'the request timed out' : 'the connection broke off mid-answer',
+          ),
+          error,
+        );
+      }
+      return coded(
+        'PROVIDER_ERROR',
+        `The provider sent an answer that is not valid JSON while ${WHAT[operation]}.`,
+        error,
+      );
+    }
     case 'OAUTH_RESPONSE_IS_NOT_JSON':
-    case 'OAUTH_PARSE_ERROR':
       return coded(
         'PROVIDER_ERROR',
         `The provider sent an answer that is not valid JSON while ${WHAT[operation]}.`,
@@ -254,6 +289,21 @@ function fromClientError(error: CodedError, operation: AuthOperation): LatchkeyE
   }
 }
 
+/**
+ * Whether a wrapped error (a parse failure) was caused by the transfer breaking off rather than by
+ * what arrived: a timeout or abort of the request, or a socket error somewhere down the cause chain
+ * (undici fails a body read with TypeError('terminated', { cause: SocketError | ECONNRESET })).
+ * A SyntaxError from a complete but malformed body carries neither.
+ */
+function interruptionOf(error: Error): 'timeout' | 'connection' | undefined {
+  let link: unknown = error.cause;
+  for (let depth = 0; depth < 5 && link instanceof Error; depth += 1, link = link.cause) {
+    if (link instanceof DOMException && link.name === 'TimeoutError') return 'timeout';
+    if (link instanceof DOMException && link.name === 'AbortError') return 'connection';
+  }
+  return networkCodeIn(error) ? 'connection' : undefined;
+}
+
 function isNetworkFailure(error: unknown): boolean {
   if (error instanceof DOMException) return error.name === 'TimeoutError' || error.name === 'AbortError';
   if (error instanceof TypeError) {
@@ -263,12 +313,7 @@ function isNetworkFailure(error: unknown): boolean {
     return !(typeof code === 'string' && code.startsWith('ERR_INVALID_ARG'));
   }
   const code = (error as { code?: unknown } | null)?.code;
-  return (
-    typeof code === 'string' &&
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_)/.test(
-      code,
-    )
-  );
+  return typeof code === 'string' && NETWORK_ERROR_CODE.test(code);
 }
 
 /**

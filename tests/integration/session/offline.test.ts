@@ -42,10 +42,13 @@ describeOnPrivateKeyring('provider unreachable', () => {
     const record = await savedSession(suite.idp, 'ada', { expiresAt: options.expiresAt });
     await suite.store().write(record);
     const store = suite.store();
+    const baseMs = options.retryBaseMs ?? 100;
     const rig = managerFor({
       auth: authClientFor(suite.idp, { httpTimeoutMs: options.httpTimeoutMs ?? 2_000 }),
       store,
-      retry: { baseMs: options.retryBaseMs ?? 100, maxMs: 400, jitter: false },
+      // The cap would cut a long base to 400 ms: a test asking for a long base wants no automatic
+      // re-check racing its own steps (a re-check mid-way would take requests through later modes).
+      retry: { baseMs, maxMs: Math.max(400, baseMs), jitter: false },
     });
     disposers.push(() => rig.manager.dispose());
     return { ...rig, record, store };
@@ -172,6 +175,24 @@ describeOnPrivateKeyring('provider unreachable', () => {
 
     await proxy.setMode('pass');
     await expect(reset.manager.recheck()).resolves.toMatchObject({ status: 'signedIn' });
+  });
+
+  it('an answer cut off partway through its body is a network error too, never a provider error or a sign-out', async () => {
+    const { manager, store } = await launch({ retryBaseMs: 60_000 });
+    // Discovery's answer is cut: headers and the start of the JSON arrive, then a TCP RST.
+    await proxy.setMode('cut');
+    expectOffline(await manager.restore());
+    expect(proxy.connections.cut).toBeGreaterThan(0);
+
+    await proxy.setMode('pass');
+    await expect(manager.recheck()).resolves.toMatchObject({ status: 'signedIn' });
+
+    // Discovery is known now, so only userinfo's answer is cut.
+    await proxy.setMode('cut');
+    await expect(manager.fetchProfile()).rejects.toMatchObject({ code: 'NETWORK' });
+    expectOffline(manager.getState());
+    expect(store.stats()).toMatchObject({ writes: 0, deletes: 0 });
+    expect(await accountsIn(suite.keytar, suite.service)).toHaveLength(1);
   });
 
   it('dispose() stops the automatic re-checks', async () => {

@@ -78,6 +78,31 @@ describe('toAuthError', () => {
     expect(map(new DOMException('timed out', 'TimeoutError'), 'revoke').code).toBe('NETWORK');
   });
 
+  it('a body cut off mid-answer (reset, closed, timed out) → NETWORK; a complete body that is not JSON → PROVIDER_ERROR', () => {
+    // openid-client reports every failed response.json() as OAUTH_PARSE_ERROR; undici fails the body
+    // read with TypeError('terminated') caused by the socket error, or with the timeout's DOMException.
+    const parseFailure = (cause: unknown) =>
+      wrapped('OAUTH_PARSE_ERROR', 'failed to parse "response" body as JSON', cause);
+    const socket = (code: string) =>
+      new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code }) });
+    const reset = map(parseFailure(socket('ECONNRESET')), 'discovery');
+    expect(reset.code).toBe('NETWORK');
+    expect(reset.message).toContain('the connection broke off mid-answer');
+    // The log keeps the socket's reason, found down the cause chain.
+    expect((reset.cause as Error).message).toContain('[ECONNRESET]');
+    expect(map(parseFailure(socket('UND_ERR_SOCKET')), 'refresh').code).toBe('NETWORK');
+    const late = map(parseFailure(new DOMException('aborted due to timeout', 'TimeoutError')), 'userinfo');
+    expect(late.code).toBe('NETWORK');
+    expect(late.message).toContain('the request timed out');
+    expect(map(parseFailure(new DOMException('aborted', 'AbortError')), 'userinfo').code).toBe('NETWORK');
+
+    const malformed = map(parseFailure(new SyntaxError('Unterminated string in JSON')), 'discovery');
+    expect(malformed.code).toBe('PROVIDER_ERROR');
+    expect(malformed.message).toContain('not valid JSON');
+    // A TypeError alone (e.g. a body read twice) says nothing about the network.
+    expect(map(parseFailure(new TypeError('Body is unusable')), 'discovery').code).toBe('PROVIDER_ERROR');
+  });
+
   it('a redirect where JSON was expected (captive portal) → NETWORK; 429 → RATE_LIMITED', () => {
     expect(map(notConform(302), 'refresh').code).toBe('NETWORK');
     expect(map(notConform(429), 'refresh').code).toBe('RATE_LIMITED');
