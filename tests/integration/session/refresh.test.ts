@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
 import type { RunningIdp } from '../../../idp';
+import { LatchkeyError } from '../../../main/errors';
+import type { SessionManager } from '../../../main/session/types';
 import { accountsIn, KEYRING_ERRORS, withFaults } from '../../fixtures/keychain';
 import { describeOnPrivateKeyring } from '../../fixtures/keyring-suite';
 import { refreshTokens } from '../../fixtures/idp-login';
@@ -17,6 +19,18 @@ async function userinfoStatus(idp: RunningIdp, accessToken: string): Promise<num
   const response = await fetch(`${idp.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
   await response.body?.cancel();
   return response.status;
+}
+
+/** withAccessToken with an operation standing for an API that refuses every token (401) this grant yields. */
+async function callAnApiThatRefusesEveryToken(manager: SessionManager) {
+  let calls = 0;
+  const error = await manager
+    .withAccessToken(async () => {
+      calls += 1;
+      throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
+    })
+    .catch((e: unknown) => e);
+  return { error, calls };
 }
 
 describeOnPrivateKeyring('refresh', () => {
@@ -212,7 +226,6 @@ describeOnPrivateKeyring('refresh', () => {
     const result = await manager.withAccessToken(async (accessToken) => {
       tokensSeen.push(accessToken);
       if (tokensSeen.length === 1) {
-        const { LatchkeyError } = await import('../../../main/errors');
         throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
       }
       return userinfoStatus(suite.idp, accessToken);
@@ -232,7 +245,6 @@ describeOnPrivateKeyring('refresh', () => {
     await manager.restore();
     await suite.idp.revokeAllGrantsFor(record.subject);
 
-    const { LatchkeyError } = await import('../../../main/errors');
     const error = await manager
       .withAccessToken(async () => {
         throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
@@ -252,16 +264,8 @@ describeOnPrivateKeyring('refresh', () => {
     const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     await manager.restore();
     const mark = suite.idp.requestLog.length;
-    const { LatchkeyError } = await import('../../../main/errors');
-    let calls = 0;
 
-    // The operation stands for an API that refuses every token this grant yields.
-    const error = await manager
-      .withAccessToken(async () => {
-        calls += 1;
-        throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
-      })
-      .catch((e: unknown) => e);
+    const { error, calls } = await callAnApiThatRefusesEveryToken(manager);
 
     expect(error).toMatchObject({ code: 'SESSION_EXPIRED' });
     expect(calls).toBe(2);
@@ -280,15 +284,8 @@ describeOnPrivateKeyring('refresh', () => {
     await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
     offset = 2 * 3600_000; // the access token has expired: the call renews it first
     const mark = suite.idp.requestLog.length;
-    const { LatchkeyError } = await import('../../../main/errors');
-    let calls = 0;
 
-    const error = await manager
-      .withAccessToken(async () => {
-        calls += 1;
-        throw new LatchkeyError('ACCESS_TOKEN_REJECTED', 'refused by the API');
-      })
-      .catch((e: unknown) => e);
+    const { error, calls } = await callAnApiThatRefusesEveryToken(manager);
 
     expect(error).toMatchObject({ code: 'SESSION_EXPIRED' });
     expect(calls).toBe(1);
