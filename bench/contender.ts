@@ -1,5 +1,5 @@
 import type { MetadataPatch, UserMetadata } from '../common/metadata';
-import type { KeychainBackend } from '../main/session/keychain-backend';
+import type { KeychainBackend } from '../main/keychain/keychain-store';
 
 /**
  * What the scenarios drive: Latchkey's real services, or the tutorial-style baseline. Both get the

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { KeychainBackend } from '../main/session/keychain-backend';
+import type { KeychainBackend } from '../main/keychain/keychain-store';
 
 export type KeychainOpKind = 'read' | 'write' | 'delete' | 'list';
 

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { Contender } from './contender';
-import type { KeychainBackend } from '../main/session/keychain-backend';
+import type { KeychainBackend } from '../main/keychain/keychain-store';
 import type { IdpProcess } from './idp-process';
 import type { LatencyProxy } from './latency-proxy';
 import { expireProviderAccessTokens, freshSession } from './provider-session';

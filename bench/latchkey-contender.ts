@@ -1,10 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import type { SessionState } from '../common/session-state';
 import type { ProviderSettings } from '../main/auth/types';
-import type { KeychainBackend } from '../main/session/keychain-backend';
-import { profileFromClaims } from '../main/session/profile';
-import { RECORD_FORMAT_VERSION, type SessionRecord } from '../main/session/record';
-import { createKeytarSecretStore } from '../main/session/secret-store';
+import type { KeychainBackend } from '../main/keychain/keychain-store';
+import {
+  profileFromClaims,
+  RECORD_FORMAT_VERSION,
+  recordAccount,
+  serializeRecord,
+  type SessionRecord,
+} from '../main/session/session-record';
+import { createKeychainStore } from '../main/keychain/keychain-store';
 import { createServices } from '../main/services';
 import type { Contender, LaunchTimeline, RunningApp, StartOptions } from './contender';
 
@@ -27,12 +32,7 @@ export function latchkeyContender(options: {
   let clockOffset = 0;
   const now = () => Date.now() + clockOffset;
   const setupStore = () =>
-    createKeytarSecretStore({
-      issuer: settings.issuer,
-      clientId: settings.clientId,
-      service,
-      backend: setupBackend,
-    });
+    createKeychainStore({ account: recordAccount(settings), service, backend: setupBackend });
 
   return {
     name: 'latchkey',
@@ -57,7 +57,7 @@ export function latchkeyContender(options: {
         profile: profileFromClaims(session.claims),
         savedAt,
       };
-      await setupStore().write(record);
+      await setupStore().write(serializeRecord(record));
     },
 
     async clear() {

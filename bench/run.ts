@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { localDemoSettings } from '../main/config';
 import type { Browser } from '@playwright/test';
-import type { KeychainBackend } from '../main/session/keychain-backend';
+import type { KeychainBackend } from '../main/keychain/keychain-store';
 import { launchBrowser } from '../tests/fixtures/browser';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './args';
 import { baselineContender } from './baseline/contender';

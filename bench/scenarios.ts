@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Browser } from '@playwright/test';
 import { openExternalWithBrowser, type ProviderCredentials } from '../tests/fixtures/browser';
 import type { Contender, RunningApp } from './contender';
-import type { KeychainBackend } from '../main/session/keychain-backend';
+import type { KeychainBackend } from '../main/keychain/keychain-store';
 import type { CountingKeychain } from './counting-keychain';
 import type { IdpProcess } from './idp-process';
 import type { LatencyProxy } from './latency-proxy';

@@ -1,6 +1,6 @@
 import type { HandlerTable } from '../common/contract';
 import type { AccountClient } from './account/account-client';
-import type { SessionManager } from './session/types';
+import type { SessionManager } from './session/session-manager';
 
 export interface HandlerDeps {
   session: SessionManager;

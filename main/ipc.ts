@@ -3,7 +3,7 @@ import type { HandlerTable } from '../common/contract';
 import { buildIpcRoutes, type IpcLog } from './ipc/invoke-wrapper';
 import type { SenderPolicy } from './ipc/sender-guard';
 import { startSessionStateBroadcast } from './ipc/state-broadcast';
-import type { SessionManager } from './session/types';
+import type { SessionManager } from './session/session-manager';
 
 /**
  * The Electron transport of the contract, and nothing else: every channel goes through the one

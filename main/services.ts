@@ -4,12 +4,17 @@ import { createAuthClient, type AuthClientDeps } from './auth/client';
 import type { AuthClient, ProviderSettings } from './auth/types';
 import { createHandlerTable } from './handlers';
 import {
-  createKeytarSecretStore,
-  type KeytarSecretStoreOptions,
-  type SecretStore,
-} from './session/secret-store';
-import { createSessionManager, type SessionLog, type SessionManagerOptions } from './session/session-manager';
-import type { SessionManager } from './session/types';
+  createKeychainStore,
+  type KeychainStore,
+  type KeychainStoreOptions,
+} from './keychain/keychain-store';
+import type { Logger } from './log';
+import {
+  createSessionManager,
+  type SessionManager,
+  type SessionManagerOptions,
+} from './session/session-manager';
+import { recordAccount } from './session/session-record';
 
 /**
  * The Electron-free composition: provider client, keychain store, session, account client and the one
@@ -20,15 +25,15 @@ export interface ServicesOptions {
   settings: ProviderSettings;
   /** Opens a URL in the system browser (shell.openExternal in the app; a fetch-driven login in tests). */
   openExternal: (url: string) => Promise<void>;
-  /** A ready secret store. When absent, a keytar-backed one is made from `keychain`. */
-  store?: SecretStore;
+  /** A ready keychain store. When absent, a keytar-backed one is made from `keychain`. */
+  store?: KeychainStore;
   /** Options for the default keytar store (service name, backend, timeout, item size, platform). */
-  keychain?: Omit<KeytarSecretStoreOptions, 'issuer' | 'clientId'>;
+  keychain?: Omit<KeychainStoreOptions, 'account'>;
   /** Epoch ms; shared by every part so tests can move time once. */
   now?: () => number;
   /** Replaces fetch for every provider request (auth and users API), e.g. to inject faults. */
   fetch?: typeof fetch;
-  log?: SessionLog;
+  log?: Pick<Logger, 'info' | 'warn'>;
   /** Further session settings (timeouts, retries, timers, platform). */
   sessionOptions?: Omit<SessionManagerOptions, 'auth' | 'store' | 'openExternal' | 'now' | 'log'>;
   /** Further auth client settings (loopback port, HTTP timeout). */
@@ -40,7 +45,7 @@ export interface ServicesOptions {
 export interface Services {
   settings: ProviderSettings;
   auth: AuthClient;
-  store: SecretStore;
+  store: KeychainStore;
   session: SessionManager;
   account: AccountClient;
   /** What main/ipc.ts registers and what tests call. */
@@ -53,8 +58,7 @@ export function createServices(options: ServicesOptions): Services {
   const { settings, now, fetch } = options;
   const auth = createAuthClient(settings, { ...options.authOptions, now, fetch });
   const store =
-    options.store ??
-    createKeytarSecretStore({ ...options.keychain, issuer: settings.issuer, clientId: settings.clientId });
+    options.store ?? createKeychainStore({ ...options.keychain, account: recordAccount(settings) });
   const session = createSessionManager({
     ...options.sessionOptions,
     auth,

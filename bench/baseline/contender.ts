@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ProviderSettings } from '../../main/auth/types';
-import type { KeychainBackend } from '../../main/session/keychain-backend';
+import type { KeychainBackend } from '../../main/keychain/keychain-store';
 import type { Contender, LaunchTimeline, RunningApp } from '../contender';
 import { tutorialKeychain } from './tutorial-keychain';
 import { createTutorialSession } from './tutorial-session';

@@ -1,4 +1,4 @@
-import type { KeychainBackend } from '../../main/session/keychain-backend';
+import type { KeychainBackend } from '../../main/keychain/keychain-store';
 
 /**
  * The tutorial's keychain: SimpleKeychain as a key-value store, one item per token

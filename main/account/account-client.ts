@@ -8,7 +8,7 @@ import {
 } from '../../common/metadata';
 import type { ProviderSettings } from '../auth/types';
 import { LatchkeyError } from '../errors';
-import type { SessionManager } from '../session/types';
+import type { SessionManager } from '../session/session-manager';
 import { describeIssues } from '../../common/describe-issues';
 import { createUsersApi, type UsersApiOptions } from './users-api';
 

@@ -1,12 +1,9 @@
 import * as oidc from 'openid-client';
 import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
-import { auth0LogoutUrl, looksLikeAuth0 } from './end-session';
 import { toAuthError } from './errors';
 import { issuerTransport } from './issuer';
 import { startLoopbackReceiver } from './loopback-receiver';
-import { revokeGrant } from './revoke-grant';
-import { trimProviderMetadata } from './provider-metadata';
-import { toTokenSet } from './token-set';
+import { auth0LogoutUrl, looksLikeAuth0, trimProviderMetadata } from './provider-metadata';
 import type {
   AuthClient,
   ProviderMetadata,
@@ -31,6 +28,33 @@ export interface AuthClientDeps {
 export const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
 /** Long enough for a password manager, a second factor or a slow consent screen. */
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * RFC 6749 §5.1 makes `expires_in` only RECOMMENDED. Without it, assume a short life so that the
+ * session renews (and so re-validates) soon rather than trusting a token for hours.
+ */
+export const ASSUMED_LIFETIME_SECONDS = 300;
+
+/**
+ * The app's TokenSet from a token endpoint response, exactly as the provider sent it: what a refresh
+ * carries over from the previous tokens is the session's rule (main/session/session-record.ts).
+ */
+export function toTokenSet(response: oidc.TokenEndpointResponse, now: number): TokenSet {
+  const lifetime =
+    typeof response.expires_in === 'number' &&
+    Number.isFinite(response.expires_in) &&
+    response.expires_in >= 0
+      ? response.expires_in
+      : ASSUMED_LIFETIME_SECONDS;
+  return {
+    accessToken: response.access_token,
+    ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}),
+    ...(response.id_token ? { idToken: response.id_token } : {}),
+    expiresAt: now + lifetime * 1000,
+    ...(response.scope ? { scope: response.scope } : {}),
+    tokenType: response.token_type,
+  };
+}
 
 /** Settles with `work`, or rejects LOGIN_CANCELLED as soon as `signal` aborts (the work is then ignored). */
 async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -183,8 +207,15 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     }
   }
 
-  /** RFC 7009. NOT_SUPPORTED when the provider has no revocation endpoint. */
-  function revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
+  /**
+   * RFC 7009, through the strongest token the grant holds: the refresh token when there is one
+   * (§2.1: revoking it also invalidates the grant's access tokens where the provider supports that),
+   * else the access token. NOT_SUPPORTED when the provider has no revocation endpoint.
+   */
+  function revokeGrant(tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>): Promise<void> {
+    const [token, hint] = tokens.refreshToken
+      ? [tokens.refreshToken, 'refresh_token']
+      : [tokens.accessToken, 'access_token'];
     return onProvider(async (config) => {
       if (!config.serverMetadata().revocation_endpoint) {
         throw new LatchkeyError('NOT_SUPPORTED', 'The provider does not offer token revocation (RFC 7009).');
@@ -203,7 +234,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
    * the grant's access tokens with it where the provider supports that), so no unused grant stays alive.
    */
   function revokeAbandoned(exchange: Promise<SignInResult>): void {
-    exchange.then(({ tokens }) => revokeGrant({ revoke }, tokens)).catch(() => undefined);
+    exchange.then(({ tokens }) => revokeGrant(tokens)).catch(() => undefined);
   }
 
   async function signIn(options: SignInOptions): Promise<SignInResult> {
@@ -304,7 +335,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         let response: Awaited<ReturnType<typeof oidc.refreshTokenGrant>>;
         try {
           // RFC 6749 §6. With rotation (RFC 9700 §4.14.2) the response carries a new refresh token and
-          // the old one dies; without, toTokenSet keeps the one just used.
+          // the old one dies; without, the session keeps the one just used.
           response = await oidc.refreshTokenGrant(config, refreshToken);
         } catch (error) {
           throw toAuthError(error, 'refresh');
@@ -317,7 +348,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
             'The provider renewed the session for a different account. Sign out and sign in again.',
           );
         }
-        return toTokenSet(response, requestedAt, refreshToken);
+        return toTokenSet(response, requestedAt);
       });
     },
 
@@ -325,7 +356,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       return onProvider((config) => fetchClaims(config, accessToken, expectedSubject));
     },
 
-    revoke,
+    revokeGrant,
 
     async endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string> {
       const config = await discoverConfiguration();

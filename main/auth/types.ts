@@ -103,13 +103,17 @@ export interface AuthClient {
   knownMetadata(): ProviderMetadata | null;
   signIn(options: SignInOptions): Promise<SignInResult>;
   /**
-   * Renews the tokens. When the response carries an ID token, its `sub` must be `expectedSubject`
-   * (OIDC Core §12.2), else PROVIDER_ERROR and the new tokens are not used.
+   * Renews the tokens; returns what the provider sent (no refresh or ID token when it sent none).
+   * When the response carries an ID token, its `sub` must be `expectedSubject` (OIDC Core §12.2),
+   * else PROVIDER_ERROR and the new tokens are not used.
    */
   refresh(refreshToken: string, expectedSubject?: string): Promise<TokenSet>;
   userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims>;
-  /** RFC 7009. NOT_SUPPORTED when the provider has no revocation endpoint. */
-  revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void>;
+  /**
+   * Revokes the grant (RFC 7009) through its refresh token, or its access token when it has none.
+   * NOT_SUPPORTED when the provider has no revocation endpoint.
+   */
+  revokeGrant(tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>): Promise<void>;
   /** The URL that ends the provider's browser session (RP-initiated logout, or Auth0's /v2/logout). */
   endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string>;
 }

@@ -1,6 +1,6 @@
 import { SESSION_STATE_EVENT } from '../../common/contract';
 import type { SessionState } from '../../common/session-state';
-import type { SessionManager } from '../session/types';
+import type { SessionManager } from '../session/session-manager';
 import type { IpcLog } from './invoke-wrapper';
 import { toPlainData } from './plain-data';
 import { APP_ORIGIN, originOf } from '../../common/app-origin';

@@ -1,36 +1,99 @@
-import type { Profile, SessionState } from '../../common/session-state';
-import type { AuthClient, UserInfoClaims } from '../auth/types';
+import type { Diagnostics } from '../../common/diagnostics';
+import type { ErrorInfo } from '../../common/errors';
+import type {
+  Profile,
+  SessionPhase,
+  SessionState,
+  SessionStorage,
+  SignedOutReason,
+} from '../../common/session-state';
 import { DEFAULT_SIGN_IN_TIMEOUT_MS } from '../auth/client';
-import { isLatchkeyError } from '../errors';
-import { DEFAULT_BACKOFF, type BackoffSettings } from './backoff';
-import { createLaunchRestore } from './launch-restore';
-import { createOfflineRetry } from './offline-retry';
-import { profileFromClaims, sameProfile } from './profile';
-import type { SessionRecord } from './record';
-import { revokeGrant } from '../auth/revoke-grant';
-import type { SecretStore } from './secret-store';
+import type { AuthClient, UserInfoClaims } from '../auth/types';
+import { isLatchkeyError, LatchkeyError, loginCancelled, toErrorInfo } from '../errors';
+import type { KeychainStore } from '../keychain/keychain-store';
+import { memoryStorage } from '../keychain/keychain-problems';
+import type { Logger } from '../log';
+import { createSavedSession, type SavedRead } from './saved-session';
 import {
-  asLatchkeyError,
-  createSessionContext,
-  noteError,
-  replaceSession,
-  requireSession,
-  signedInPhase,
-  type SessionLog,
-  type SessionTimers,
-} from './session-context';
-import { sessionDiagnostics } from './session-diagnostics';
-import { createSessionPersistence } from './session-persistence';
-import { createSignInAttempts } from './sign-in-attempt';
-import { createStatePublisher } from './state-publisher';
-import { createTokenKeeper } from './token-keeper';
-import type { SessionManager } from './types';
+  profileFromClaims,
+  recordFromSignIn,
+  renewedRecord,
+  sameProfile,
+  type SessionRecord,
+} from './session-record';
 
-export type { SessionLog, SessionTimers } from './session-context';
+/**
+ * The session: the one state machine of the app. Restore at launch, validation, single-flight
+ * refresh, offline retries, sign-in and sign-out, all over an AuthClient (the provider) and a
+ * KeychainStore (one text value in the OS keychain). Tokens never leave this file except into
+ * `withAccessToken` callbacks; what the renderer sees is the SessionState it publishes.
+ *
+ * Its rules (docs/ARCHITECTURE.md, "Life of a session"):
+ * - only a refused grant ends a session: SESSION_EXPIRED from a refresh, no refresh token to renew
+ *   with, or a 401 on an access token renewed for that very call. Network errors, timeouts and 5xx
+ *   keep it, offline, re-checked with backoff. `failureOutcome` below is where that is decided;
+ * - a refreshed token set, with its rotated refresh token, is written to the keychain before any
+ *   caller gets the new access token (RFC 9700 §4.14.2: the old refresh token is dead once rotated);
+ * - a keychain failure never ends the session: it continues in memory, and `storage` says why.
+ *
+ * When the keychain write after a refresh fails (after `writeRetries` more tries), the new tokens
+ * are kept in memory for this run and every later save tries the keychain again. If the app quits
+ * before one succeeds, the keychain still holds the refresh token that the provider rotated away,
+ * so the next launch's refresh is refused (invalid_grant), the record is deleted and the person is
+ * signed out with the `revoked` reason: a clear "sign in again", never a crash or a silent loop.
+ */
+export interface SessionManager {
+  getState(): SessionState;
+  /** Called on every state change, in order. Returns the function that unsubscribes. */
+  subscribe(listener: (state: SessionState) => void): () => void;
+  /** At launch: one keychain read, the cached profile at once (`restoring`), then validation. */
+  restore(): Promise<SessionState>;
+  /** Runs the whole browser sign-in; resolves with the profile once the session is stored. */
+  signIn(): Promise<Profile>;
+  /** Cancels a pending sign-in (no-op otherwise). */
+  cancelSignIn(): void;
+  /** Opens the pending attempt's authorization URL in the browser again. */
+  reopenSignInPage(): Promise<void>;
+  /** Validates now (resume, network back, "retry now"). Never drops the session on a network error. */
+  recheck(): Promise<SessionState>;
+  /** Deletes the record, revokes the refresh token; `everywhere` also ends the provider's browser session. */
+  signOut(options: { everywhere: boolean }): Promise<void>;
+  /** A fresh profile from userinfo (one refresh-and-retry on 401); updates the cached profile. */
+  fetchProfile(): Promise<Profile>;
+  /**
+   * Runs `operation` with a valid access token (refreshing first when it is expired or about to be).
+   * When `operation` throws ACCESS_TOKEN_REJECTED, refreshes once and retries once.
+   */
+  withAccessToken<T>(operation: TokenOperation<T>): Promise<T>;
+  diagnostics(): Diagnostics;
+  /** Stops timers and listeners; cancels a pending sign-in. */
+  dispose(): void;
+}
+
+export type TokenOperation<T> = (accessToken: string, subject: string) => Promise<T>;
+
+export interface SessionTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** How long to wait before each automatic re-check while the provider is unreachable. */
+export interface BackoffSettings {
+  /** First delay. */
+  baseMs: number;
+  /** Delays double per attempt up to this. */
+  maxMs: number;
+  /**
+   * Spread the delay over [delay/2, delay] so many desktops that lost the same provider do not
+   * come back in lockstep ("equal jitter"). Off gives exact delays (tests, diagnostics).
+   */
+  jitter: boolean;
+  random: () => number;
+}
 
 export interface SessionManagerOptions {
   auth: AuthClient;
-  store: SecretStore;
+  store: KeychainStore;
   /** Opens a URL in the system browser (Electron's shell.openExternal in the app). */
   openExternal: (url: string) => Promise<void>;
   /** Epoch ms. Injected so tests can move time. */
@@ -47,7 +110,53 @@ export interface SessionManagerOptions {
   writeRetries?: number;
   writeRetryDelayMs?: number;
   timers?: SessionTimers;
-  log?: SessionLog;
+  log?: Pick<Logger, 'info' | 'warn'>;
+}
+
+const DEFAULT_BACKOFF: BackoffSettings = {
+  baseMs: 2_000,
+  maxMs: 5 * 60_000,
+  jitter: true,
+  random: Math.random,
+};
+
+/** Delay before retry number `attempt` (1 for the first retry). */
+export function backoffDelay(attempt: number, settings: BackoffSettings): number {
+  const exponent = Math.min(Math.max(attempt - 1, 0), 30);
+  const delay = Math.min(settings.maxMs, settings.baseMs * 2 ** exponent);
+  if (!settings.jitter) return delay;
+  return Math.round(delay / 2 + (delay / 2) * settings.random());
+}
+
+/**
+ * Sentences the person reads about their session. A reason that ends the session says what to do
+ * next itself: the signed-out screen shows it as it is.
+ */
+const MESSAGES = {
+  noRefreshToken: 'Your saved session has expired and cannot be renewed. Sign in again to continue.',
+  rejectedAfterRefresh:
+    'The provider refused a freshly renewed access token, so the session has ended. Sign in again to continue.',
+  alreadySignedIn: 'You are already signed in. Sign out first to switch accounts.',
+  notSignedIn: 'You are not signed in.',
+  disposed: 'Latchkey is shutting down.',
+  browserNotOpened:
+    'The browser could not be opened. Use "Open the page again" or copy the link into your browser.',
+  recordUnreadable: (reason: string, removed: boolean) =>
+    `Your saved session could not be used (${reason}), so ` +
+    (removed ? 'it was removed from the keychain. ' : 'Latchkey tried to remove it. ') +
+    'Sign in again to continue.',
+} as const;
+
+/**
+ * What a failed provider call means for the session: the one decision, in one place.
+ * - `end`: the provider refused the grant (SESSION_EXPIRED): delete the record, say why.
+ * - `none`: the session was already gone (signed out or replaced while the call ran).
+ * - `offline`: anything else (network, timeout, 5xx, a provider error): keep the session, retry.
+ */
+function failureOutcome(error: unknown): 'end' | 'none' | 'offline' {
+  if (isLatchkeyError(error, 'SESSION_EXPIRED')) return 'end';
+  if (isLatchkeyError(error, 'NOT_SIGNED_IN')) return 'none';
+  return 'offline';
 }
 
 const DEFAULT_LEEWAY_MS = 60_000;
@@ -62,123 +171,309 @@ const realTimers: SessionTimers = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-const silentLog: SessionLog = { info: () => undefined, warn: () => undefined };
+const silentLog: Pick<Logger, 'info' | 'warn'> = { info: () => undefined, warn: () => undefined };
 
-/**
- * The session: restore at launch, validation, single-flight refresh, offline retries, sign-in and
- * sign-out, all over an AuthClient and a SecretStore.
- *
- * Rules it keeps (DESIGN.md, "Session rules"):
- * - only a rejected grant ends a session (SESSION_EXPIRED from refresh, or a 401 right after a
- *   successful refresh); network errors, timeouts and 5xx keep it, offline, with retries;
- * - a refreshed token set, with its rotated refresh token, is written to the keychain before any
- *   caller gets the new access token (RFC 9700 §4.14.2: the old refresh token is dead once rotated);
- * - a keychain failure never ends the session: it continues in memory, and storage says why.
- *
- * When the keychain write after a refresh fails (after `writeRetries` more tries), the new tokens
- * are kept in memory for this run and every later save tries the keychain again. If the app quits
- * before one succeeds, the keychain still holds the refresh token that the provider rotated away,
- * so the next launch's refresh is refused (invalid_grant), the record is deleted and the person is
- * signed out with the `revoked` reason: a clear "sign in again", never a crash or a silent loop.
- * (The provider also treats that reuse as a replayed token and revokes the grant; RFC 9700 §4.14.2.)
- *
- * The parts: session-context.ts (the shared session record and epoch), state-publisher.ts (phase,
- * storage, listeners), session-persistence.ts (the keychain), token-keeper.ts (refresh and the
- * access token), offline-retry.ts (backoff while the provider is unreachable), sign-in-attempt.ts,
- * launch-restore.ts and session-diagnostics.ts. What a failure means for the session is decided here.
- */
+function asLatchkeyError(error: unknown): LatchkeyError {
+  if (error instanceof LatchkeyError) return error;
+  return new LatchkeyError('INTERNAL', toErrorInfo(error).message, { cause: error });
+}
+
+interface SignInAttempt {
+  controller: AbortController;
+  url: string | null;
+  startedAt: number;
+  expiresAt: number;
+}
+
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const { auth, store, openExternal } = options;
   const now = options.now ?? Date.now;
   const platform = options.platform ?? process.platform;
   const timers = options.timers ?? realTimers;
+  const log = options.log ?? silentLog;
+  const leewayMs = options.expiryLeewayMs ?? DEFAULT_LEEWAY_MS;
+  const backoff: BackoffSettings = { ...DEFAULT_BACKOFF, ...options.retry };
+  const signInTimeoutMs = options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS;
+  const writeRetries = options.writeRetries ?? 2;
 
-  const context = createSessionContext(now, options.log ?? silentLog);
-  const publisher = createStatePublisher(context.log);
-  const persistence = createSessionPersistence({
-    context,
-    auth,
+  // ---- the session, and what the renderer sees of it -----------------------------------------
+
+  let session: SessionRecord | null = null;
+  /** Bumped whenever the session is replaced or ended: work started for an older one is dropped. */
+  let epoch = 0;
+  let disposed = false;
+  let lastRefreshAt: number | null = null;
+  let lastValidatedAt: number | null = null;
+  let lastError: (ErrorInfo & { at: number }) | null = null;
+
+  let phase: SessionPhase = { status: 'signedOut' };
+  let storage: SessionStorage = { kind: 'keychain' };
+  let published: SessionState = { ...phase, storage };
+  let publishedKey = JSON.stringify(published);
+  const listeners = new Set<(state: SessionState) => void>();
+
+  /** Listeners hear of a change once: a state equal to the last one published is not sent again. */
+  function publish(): void {
+    const next = { ...phase, storage } as SessionState;
+    const key = JSON.stringify(next);
+    if (key === publishedKey) return;
+    published = next;
+    publishedKey = key;
+    for (const listener of [...listeners]) {
+      try {
+        listener(next);
+      } catch (error) {
+        log.warn(`session: a state listener threw (${toErrorInfo(error).code})`);
+      }
+    }
+  }
+
+  function setPhase(next: SessionPhase): void {
+    phase = next;
+    publish();
+  }
+
+  function setStorage(next: SessionStorage): void {
+    storage = next;
+    publish();
+  }
+
+  function signedInPhase(record: SessionRecord): SessionPhase {
+    return {
+      status: 'signedIn',
+      profile: record.profile,
+      validatedAt: lastValidatedAt ?? now(),
+      accessTokenExpiresAt: record.tokens.expiresAt,
+    };
+  }
+
+  /** Starts a new session (or ends the current one with `null`); work begun for the old one is dropped. */
+  function replaceSession(next: SessionRecord | null): void {
+    epoch += 1;
+    session = next;
+  }
+
+  function requireSession(): SessionRecord {
+    if (disposed) throw new LatchkeyError('NOT_SIGNED_IN', MESSAGES.disposed);
+    if (!session) throw new LatchkeyError('NOT_SIGNED_IN', MESSAGES.notSignedIn);
+    return session;
+  }
+
+  /** Remembers the error for diagnostics and logs its code and sentence. */
+  function noteError(error: unknown): ErrorInfo {
+    const info = toErrorInfo(error);
+    lastError = { ...info, at: now() };
+    log.warn(`session: ${info.code}: ${info.message}`);
+    return info;
+  }
+
+  // ---- the keychain: the record saved, or the session in memory and why -----------------------
+
+  const saved = createSavedSession({
     store,
-    publisher,
-    timers,
-    platform,
-    writeRetries: options.writeRetries ?? 2,
-    writeRetryDelayMs: options.writeRetryDelayMs ?? 200,
-  });
-  const tokens = createTokenKeeper({
-    context,
-    auth,
-    persistence,
-    publisher,
-    leewayMs: options.expiryLeewayMs ?? DEFAULT_LEEWAY_MS,
-  });
-  const offline = createOfflineRetry({
-    timers,
-    backoff: { ...DEFAULT_BACKOFF, ...options.retry },
-    now,
-    setPhase: publisher.setPhase,
-    onRetryDue: () => void recheck(),
-  });
-  const signIns = createSignInAttempts({
-    context,
-    auth,
-    openExternal,
-    setPhase: publisher.setPhase,
-    timeoutMs: options.signInTimeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
-    startSession,
-  });
-  const launch = createLaunchRestore({
-    context,
-    auth,
-    persistence,
-    publisher,
-    platform,
-    isSignInPending: signIns.isPending,
-    validate,
+    settings: auth.settings,
+    pause: (ms) =>
+      new Promise<void>((resolve) => {
+        timers.setTimeout(resolve, ms);
+      }),
+    retryDelayMs: options.writeRetryDelayMs ?? 200,
   });
 
-  // ---- what a failure means -----------------------------------------------------------------
+  /**
+   * Saves the record, with the provider's endpoints as last discovered (so the next launch validates
+   * without a discovery request first). Never throws: on failure the session carries on in memory
+   * and `storage` says why; the next save tries the keychain again.
+   */
+  async function save(unsaved: SessionRecord): Promise<void> {
+    const provider = auth.knownMetadata();
+    // Already known to be failing: one try, so a hung keychain costs one timeout, not several.
+    const tries = storage.kind === 'memory' ? 1 : 1 + writeRetries;
+    try {
+      await saved.write(provider ? { ...unsaved, provider } : unsaved, tries);
+    } catch (failure) {
+      setStorage(memoryStorage(noteError(failure), platform));
+      return;
+    }
+    if (storage.kind !== 'keychain') {
+      log.info('session: the keychain works again; the session is saved there');
+      setStorage({ kind: 'keychain' });
+    }
+  }
+
+  /** Deletes the record; never throws. */
+  async function deleteRecord(): Promise<void> {
+    try {
+      await saved.delete();
+    } catch (error) {
+      // The record stays behind; its refresh token is revoked or rejected, so the next launch
+      // finds it refused and deletes it then.
+      noteError(error);
+    }
+  }
+
+  // ---- offline: keep the session, re-check with backoff -----------------------------------------
+
+  let retryTimer: unknown = null;
+  let retryAttempt = 0;
+  let offlineSince: number | null = null;
+
+  /** Stops the pending re-check; the backoff keeps counting. */
+  function cancelRetry(): void {
+    if (retryTimer !== null) timers.clearTimeout(retryTimer);
+    retryTimer = null;
+  }
+
+  /** The provider answered, or the session ended: no re-check pending, the backoff starts over. */
+  function resetRetry(): void {
+    cancelRetry();
+    retryAttempt = 0;
+    offlineSince = null;
+  }
 
   function goOffline(error: unknown): void {
-    const info = noteError(context, error);
-    if (!context.session || context.disposed) return;
-    offline.goOffline(context.session.profile, info);
+    const info = noteError(error);
+    if (!session || disposed) return;
+    cancelRetry();
+    retryAttempt += 1;
+    const delay = backoffDelay(retryAttempt, backoff);
+    offlineSince ??= now();
+    setPhase({
+      status: 'offline',
+      profile: session.profile,
+      since: offlineSince,
+      nextRetryAt: now() + delay,
+      lastError: info,
+    });
+    retryTimer = timers.setTimeout(() => {
+      retryTimer = null;
+      void recheck();
+    }, delay);
   }
 
   /** The provider refused the grant: delete the record and say why. */
   async function endSession(message: string): Promise<void> {
-    replaceSession(context, null);
-    offline.reset();
-    publisher.setPhase({ status: 'signedOut', reason: { kind: 'revoked', message } });
-    await persistence.deleteRecord();
+    replaceSession(null);
+    resetRetry();
+    setPhase({ status: 'signedOut', reason: { kind: 'revoked', message } });
+    await deleteRecord();
   }
 
-  /** Decides what a failed provider call means for the session. */
+  /** Applies `failureOutcome` to a provider call started for the session of `startedEpoch`. */
   async function handleFailure(error: unknown, startedEpoch: number): Promise<void> {
-    if (startedEpoch !== context.epoch || !context.session) return;
-    if (isLatchkeyError(error, 'SESSION_EXPIRED')) {
-      noteError(context, error);
-      await endSession(error.message);
-      return;
+    if (startedEpoch !== epoch || !session) return;
+    switch (failureOutcome(error)) {
+      case 'end':
+        noteError(error);
+        await endSession((error as Error).message);
+        return;
+      case 'none':
+        return;
+      case 'offline':
+        goOffline(error);
     }
-    if (isLatchkeyError(error, 'NOT_SIGNED_IN')) return;
-    goOffline(error);
   }
 
-  // ---- validation -------------------------------------------------------------------------
+  // ---- the access token: single-flight refresh, saved before anyone uses it ---------------------
+
+  let refreshing: Promise<SessionRecord> | null = null;
+
+  /** One refresh at a time: every caller during a refresh shares its result. */
+  function refreshTokens(): Promise<SessionRecord> {
+    refreshing ??= runRefresh(epoch).finally(() => {
+      refreshing = null;
+    });
+    return refreshing;
+  }
+
+  async function runRefresh(startedEpoch: number): Promise<SessionRecord> {
+    const current = requireSession();
+    const refreshToken = current.tokens.refreshToken;
+    if (!refreshToken) throw new LatchkeyError('SESSION_EXPIRED', MESSAGES.noRefreshToken);
+    const next = renewedRecord(current, await auth.refresh(refreshToken, current.subject), now());
+    // Before anyone uses the new access token: once rotated, only this refresh token works.
+    if (startedEpoch === epoch) await save(next);
+    if (startedEpoch !== epoch) {
+      // Signed out (or replaced) while the refresh was in flight: the new grant must not linger.
+      void auth.revokeGrant(next.tokens).catch(() => undefined);
+      throw new LatchkeyError('NOT_SIGNED_IN', MESSAGES.notSignedIn);
+    }
+    session = next;
+    lastRefreshAt = now();
+    if (phase.status === 'signedIn') setPhase(signedInPhase(next));
+    log.info('session: access token renewed');
+    return next;
+  }
+
+  /** The current record with a usable access token, and whether it was renewed for this call. */
+  async function usableRecord(): Promise<{ record: SessionRecord; refreshed: boolean }> {
+    if (refreshing) return { record: await refreshing, refreshed: true };
+    const current = requireSession();
+    if (current.tokens.expiresAt - leewayMs > now()) return { record: current, refreshed: false };
+    return { record: await refreshTokens(), refreshed: true };
+  }
+
+  /** After a 401: refresh, unless another caller already renewed the rejected token. */
+  async function refreshAfterRejection(rejected: SessionRecord): Promise<SessionRecord> {
+    if (refreshing) return refreshing;
+    const current = requireSession();
+    if (current.tokens.accessToken !== rejected.tokens.accessToken) return current;
+    return refreshTokens();
+  }
+
+  /**
+   * Runs `operation` with a usable access token. A 401 from it (ACCESS_TOKEN_REJECTED) gets one
+   * refresh and one retry; a 401 on a token renewed for this call ends the session. Every failure of
+   * the token side (a refresh refused or unreachable, the 401 after a renewal) goes to
+   * `onTokenFailure` before it is thrown; the operation's own other errors are thrown as they are.
+   */
+  async function withFreshToken<T>(
+    operation: TokenOperation<T>,
+    onTokenFailure: (error: unknown) => Promise<void> = async () => undefined,
+  ): Promise<T> {
+    const tokenStep = async <R>(step: () => Promise<R>): Promise<R> => {
+      try {
+        return await step();
+      } catch (error) {
+        await onTokenFailure(error);
+        throw error;
+      }
+    };
+    let { record, refreshed } = await tokenStep(usableRecord);
+    for (;;) {
+      try {
+        return await operation(record.tokens.accessToken, record.subject);
+      } catch (error) {
+        if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
+        if (refreshed) {
+          const ended = new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
+          return tokenStep(() => Promise.reject(ended));
+        }
+      }
+      const rejected = record;
+      record = await tokenStep(() => refreshAfterRejection(rejected));
+      refreshed = true;
+    }
+  }
+
+  // ---- validation: userinfo confirms the session and refreshes the cached profile ---------------
+
+  /** Userinfo is the provider itself: every failure of it, not only the token's, is the session's. */
+  function fetchClaims(): Promise<UserInfoClaims> {
+    return withFreshToken((accessToken, subject) => auth.userinfo(accessToken, subject));
+  }
 
   /** Takes fresh claims into the session; the cached profile is saved only when it changed. */
   async function acceptClaims(claims: UserInfoClaims): Promise<Profile> {
-    const current = requireSession(context);
+    const current = requireSession();
     const profile = profileFromClaims(claims);
-    context.lastValidatedAt = now();
-    offline.reset();
+    lastValidatedAt = now();
+    resetRetry();
     if (!sameProfile(profile, current.profile)) {
       const next = { ...current, profile, savedAt: now() };
-      context.session = next;
-      await persistence.persist(next);
+      session = next;
+      await save(next);
     }
-    if (context.session) publisher.setPhase(signedInPhase(context, context.session));
+    if (session) setPhase(signedInPhase(session));
     return profile;
   }
 
@@ -193,40 +488,184 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   async function runValidation(): Promise<SessionState> {
-    const startedEpoch = context.epoch;
-    offline.cancel();
+    const startedEpoch = epoch;
+    cancelRetry();
     try {
-      const claims = await tokens.fetchClaims();
-      if (startedEpoch === context.epoch) await acceptClaims(claims);
+      const claims = await fetchClaims();
+      if (startedEpoch === epoch) await acceptClaims(claims);
     } catch (error) {
       await handleFailure(error, startedEpoch);
     }
-    return publisher.state;
+    return published;
   }
 
   function recheck(): Promise<SessionState> {
-    if (context.disposed || !context.session) return Promise.resolve(publisher.state);
+    if (disposed || !session) return Promise.resolve(published);
     return validate();
   }
 
-  // ---- sign-in and sign-out ---------------------------------------------------------------
+  // ---- launch: one keychain read, the cached profile at once, then validation -------------------
+
+  let restoring: Promise<SessionState> | null = null;
+  /** The launch's keychain read, while it runs: callers wait for it rather than see "not signed in". */
+  let launchRead: Promise<unknown> | null = null;
+
+  async function afterLaunchRead(): Promise<void> {
+    if (launchRead) await launchRead;
+  }
+
+  /** Takes a saved session in (restoring) or says why there is none. True when found. */
+  async function loadSavedSession(): Promise<boolean> {
+    let found: SavedRead;
+    try {
+      found = await saved.read();
+    } catch (error) {
+      // No keychain this run: nothing to restore; a sign-in will live in memory (and is saved if
+      // the keychain comes back).
+      setStorage(memoryStorage(noteError(error), platform));
+      return false;
+    }
+    if (session || attempt) return false; // a sign-in finished or started meanwhile
+    if (found.kind === 'empty') return false;
+    if (found.kind === 'unusable') {
+      log.warn(`session: saved record discarded: ${found.reason}`);
+      const message = MESSAGES.recordUnreadable(found.reason, found.removed);
+      setPhase({ status: 'signedOut', reason: { kind: 'recordUnreadable', message } });
+      return false;
+    }
+    replaceSession(found.record);
+    if (found.record.provider) auth.useSavedMetadata(found.record.provider);
+    setPhase({ status: 'restoring', profile: found.record.profile });
+    return true;
+  }
+
+  /**
+   * Discovery off the critical path: with no session, so that "Sign in" opens the browser at once;
+   * after a restore on saved endpoints, to pick up any change for the next launch. A failure here
+   * costs nothing: the next call that needs the provider discovers again.
+   */
+  function discoverInBackground(): void {
+    auth.discover().catch((error: unknown) => {
+      log.info(`session: background discovery failed (${toErrorInfo(error).code})`);
+    });
+  }
+
+  async function runRestore(): Promise<SessionState> {
+    const loading = loadSavedSession();
+    launchRead = loading.catch(() => false);
+    let restored: boolean;
+    try {
+      restored = await loading;
+    } finally {
+      launchRead = null;
+    }
+    if (!restored) {
+      discoverInBackground();
+      return published;
+    }
+    const validated = await validate();
+    // Only once the provider answered: while it is unreachable the retries are what matter.
+    if (!disposed && validated.status === 'signedIn') discoverInBackground();
+    return validated;
+  }
+
+  function restore(): Promise<SessionState> {
+    if (disposed || session) return Promise.resolve(published);
+    restoring ??= runRestore().finally(() => {
+      restoring = null;
+    });
+    return restoring;
+  }
+
+  // ---- sign-in: at most one browser attempt at a time, the newest wins --------------------------
+
+  let attempt: SignInAttempt | null = null;
+
+  async function signIn(): Promise<Profile> {
+    if (disposed) throw new LatchkeyError('LOGIN_CANCELLED', MESSAGES.disposed);
+    if (session) throw new LatchkeyError('INVALID_INPUT', MESSAGES.alreadySignedIn);
+    // A second click on "Sign in" replaces the pending attempt (the first rejects LOGIN_CANCELLED).
+    attempt?.controller.abort();
+    const mine: SignInAttempt = {
+      controller: new AbortController(),
+      url: null,
+      startedAt: now(),
+      expiresAt: now() + signInTimeoutMs,
+    };
+    attempt = mine;
+    try {
+      const result = await auth.signIn({
+        openExternal,
+        signal: mine.controller.signal,
+        timeoutMs: signInTimeoutMs,
+        onOpenExternalError: (error) => {
+          // The attempt goes on: the page offers "Open the page again" and the link itself.
+          log.warn(`session: the browser could not be opened (${toErrorInfo(error).code})`);
+          noteError(new LatchkeyError('INTERNAL', MESSAGES.browserNotOpened, { cause: error }));
+        },
+        onAuthorizationUrl: (url) => {
+          if (attempt !== mine) return;
+          mine.url = url;
+          setPhase({
+            status: 'signingIn',
+            authorizationUrl: url,
+            startedAt: mine.startedAt,
+            expiresAt: mine.expiresAt,
+          });
+        },
+      });
+      if (attempt !== mine || session) {
+        // Cancelled after the provider had already answered: do not keep a grant nobody asked for.
+        void auth.revokeGrant(result.tokens).catch(() => undefined);
+        throw loginCancelled();
+      }
+      attempt = null;
+      return await startSession(recordFromSignIn(auth.settings, result, now()));
+    } catch (error) {
+      const failure = asLatchkeyError(error);
+      if (attempt === mine) {
+        attempt = null;
+        if (failure.code === 'LOGIN_CANCELLED') {
+          setPhase({ status: 'signedOut' });
+        } else {
+          const reason: SignedOutReason = { kind: 'signInFailed', error: noteError(failure) };
+          setPhase({ status: 'signedOut', reason });
+        }
+      }
+      throw failure;
+    }
+  }
 
   /** A finished sign-in becomes the session: saved (or kept in memory), then shown signed in. */
   async function startSession(record: SessionRecord): Promise<Profile> {
-    replaceSession(context, record);
-    context.lastValidatedAt = now();
-    offline.reset();
-    await persistence.persist(record);
-    if (context.session === record) publisher.setPhase(signedInPhase(context, record));
+    replaceSession(record);
+    lastValidatedAt = now();
+    resetRetry();
+    await save(record);
+    if (session === record) setPhase(signedInPhase(record));
     return record.profile;
   }
 
+  function cancelSignIn(): void {
+    const pending = attempt;
+    if (!pending) return;
+    attempt = null;
+    pending.controller.abort();
+    setPhase({ status: 'signedOut' });
+  }
+
+  async function reopenSignInPage(): Promise<void> {
+    if (attempt?.url) await openExternal(attempt.url);
+  }
+
+  // ---- sign-out ---------------------------------------------------------------------------------
+
   async function signOut({ everywhere }: { everywhere: boolean }): Promise<void> {
-    signIns.cancel();
-    const ended = context.session;
-    replaceSession(context, null);
-    offline.reset();
-    publisher.setPhase({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    cancelSignIn();
+    const ended = session;
+    replaceSession(null);
+    resetRetry();
+    setPhase({ status: 'signedOut', reason: { kind: 'signedOut' } });
     if (!ended) return;
 
     let endSessionUrl: string | null = null;
@@ -236,68 +675,89 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           ended.tokens.idToken ? { idTokenHint: ended.tokens.idToken } : {},
         );
       } catch (error) {
-        noteError(context, error);
+        noteError(error);
       }
     }
-    await persistence.deleteRecord();
+    await deleteRecord();
     // A failed revocation is reported, and the person is signed out anyway.
     try {
-      await revokeGrant(auth, ended.tokens);
+      await auth.revokeGrant(ended.tokens);
     } catch (error) {
-      noteError(context, error);
+      noteError(error);
     }
     if (endSessionUrl) {
       try {
         await openExternal(endSessionUrl);
       } catch (error) {
-        noteError(context, error);
+        noteError(error);
       }
     }
   }
 
-  // ---- calls that need the access token ---------------------------------------------------
+  // ---- calls that need the access token ---------------------------------------------------------
 
   async function fetchProfile(): Promise<Profile> {
-    await launch.afterLaunchRead();
-    const startedEpoch = context.epoch;
-    requireSession(context);
+    await afterLaunchRead();
+    const startedEpoch = epoch;
+    requireSession();
     try {
-      return await acceptClaims(await tokens.fetchClaims());
+      return await acceptClaims(await fetchClaims());
     } catch (error) {
       await handleFailure(error, startedEpoch);
       throw asLatchkeyError(error);
     }
   }
 
-  async function withAccessToken<T>(
-    operation: (accessToken: string, subject: string) => Promise<T>,
-  ): Promise<T> {
-    await launch.afterLaunchRead();
-    const startedEpoch = context.epoch;
+  async function withAccessToken<T>(operation: TokenOperation<T>): Promise<T> {
+    await afterLaunchRead();
+    const startedEpoch = epoch;
     // Only the token side decides about the session (offline, ended); a users API that is down does not.
-    return tokens.withFreshToken(operation, (error) => handleFailure(error, startedEpoch));
+    return withFreshToken(operation, (error) => handleFailure(error, startedEpoch));
+  }
+
+  function diagnostics(): Diagnostics {
+    const stats = store.stats();
+    return {
+      issuer: auth.settings.issuer,
+      clientId: auth.settings.clientId,
+      storage:
+        storage.kind === 'keychain'
+          ? { backend: 'keychain', detail: `System keychain, service "${store.location.service}"` }
+          : { backend: 'memory', detail: storage.problem.message },
+      record: session && storage.kind === 'keychain' ? stats.record : null,
+      accessTokenExpiresAt: session?.tokens.expiresAt ?? null,
+      lastRefreshAt,
+      lastValidatedAt,
+      lastError,
+      usersApi: auth.settings.usersApi.kind,
+    };
   }
 
   function dispose(): void {
-    if (context.disposed) return;
-    signIns.cancel();
-    context.disposed = true;
-    offline.cancel();
-    publisher.clear();
+    if (disposed) return;
+    cancelSignIn();
+    disposed = true;
+    cancelRetry();
+    listeners.clear();
   }
 
   return {
-    getState: () => publisher.state,
-    subscribe: publisher.subscribe,
-    restore: launch.restore,
-    signIn: signIns.signIn,
-    cancelSignIn: signIns.cancel,
-    reopenSignInPage: signIns.reopenPage,
+    getState: () => published,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    restore,
+    signIn,
+    cancelSignIn,
+    reopenSignInPage,
     recheck,
     signOut,
     fetchProfile,
     withAccessToken,
-    diagnostics: () => sessionDiagnostics(context, auth, store, publisher.storage),
+    diagnostics,
     dispose,
   };
 }

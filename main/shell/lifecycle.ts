@@ -1,6 +1,6 @@
 import type { SessionState } from '../../common/session-state';
 import type { Logger } from '../log';
-import type { SessionManager } from '../session/types';
+import type { SessionManager } from '../session/session-manager';
 import { watchConnectivity } from './connectivity';
 import { signInJustCompleted } from './sign-in-focus';
 

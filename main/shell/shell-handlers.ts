@@ -1,7 +1,7 @@
 import type { HandlerTable } from '../../common/contract';
 import type { Diagnostics } from '../../common/diagnostics';
 import type { Profile, SessionState } from '../../common/session-state';
-import type { SessionManager } from '../session/types';
+import type { SessionManager } from '../session/session-manager';
 
 /**
  * What the Electron shell adds to the handler table and the pushed state, without touching the

@@ -1,7 +1,7 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import type { IdpOptions } from '../../idp';
 import type { ServicesOptions } from '../../main/services';
-import type { KeychainBackend } from '../../main/session/keychain-backend';
+import type { KeychainBackend } from '../../main/keychain/keychain-store';
 import { completeProviderLogin, type LoopbackLanding } from '../fixtures/browser';
 import type { AppDriver } from './harness/app-driver';
 import { ChromiumApp } from './harness/chromium-app';

@@ -6,7 +6,7 @@ import { avatarUrlFor, createAvatarCache } from '../../../main/avatar';
 import { buildIpcRoutes } from '../../../main/ipc/invoke-wrapper';
 import { startSessionStateBroadcast } from '../../../main/ipc/state-broadcast';
 import { createServices, type Services, type ServicesOptions } from '../../../main/services';
-import type { KeychainBackend } from '../../../main/session/keychain-backend';
+import type { KeychainBackend } from '../../../main/keychain/keychain-store';
 import {
   currentPicture,
   decoratedSubscribe,

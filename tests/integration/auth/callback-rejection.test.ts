@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoAccount } from '../../../idp/index';
-import { createAuthClient, type AuthClient } from '../../../main/auth';
+import { createAuthClient } from '../../../main/auth/client';
+import type { AuthClient } from '../../../main/auth/types';
 import { openExternalWithBrowser } from '../../fixtures/browser';
 import { resolveAccount } from '../../fixtures/idp-login';
 import { useLocalProvider } from '../../fixtures/local-provider';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoAccount } from '../../../idp/index';
-import { createAuthClient } from '../../../main/auth';
+import { createAuthClient } from '../../../main/auth/client';
 import { isLatchkeyError } from '../../../main/errors';
 import { openExternalWithBrowser } from '../../fixtures/browser';
 import { resolveAccount } from '../../fixtures/idp-login';

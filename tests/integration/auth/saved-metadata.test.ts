@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoAccount } from '../../../idp/index';
-import { createAuthClient } from '../../../main/auth';
+import { createAuthClient } from '../../../main/auth/client';
 import type { ProviderMetadata } from '../../../main/auth/types';
 import { obtainTokens, resolveAccount } from '../../fixtures/idp-login';
 import { useLocalProvider } from '../../fixtures/local-provider';

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DemoAccount } from '../../../idp/index';
-import { createAuthClient, type AuthClient, type SignInResult } from '../../../main/auth';
+import { createAuthClient } from '../../../main/auth/client';
+import type { AuthClient, SignInResult } from '../../../main/auth/types';
 import { completeProviderLogin, openExternalWithBrowser, type LoopbackLanding } from '../../fixtures/browser';
 import { resolveAccount } from '../../fixtures/idp-login';
 import { useLocalProvider } from '../../fixtures/local-provider';
@@ -107,7 +108,7 @@ describe('after sign-in', () => {
 
   it('revoking the refresh token makes the provider refuse it (SESSION_EXPIRED)', async () => {
     const session = await client.signIn({ openExternal: openExternalWithBrowser(suite.browser, ada) });
-    await client.revoke(session.tokens.refreshToken!, 'refresh_token');
+    await client.revokeGrant(session.tokens);
     expect(await codeOf(client.refresh(session.tokens.refreshToken!))).toBe('SESSION_EXPIRED');
   });
 
@@ -115,7 +116,8 @@ describe('after sign-in', () => {
     await expect(client.userinfo(signedIn.tokens.accessToken, signedIn.subject)).resolves.toMatchObject({
       sub: ada.sub,
     });
-    await client.revoke(signedIn.tokens.accessToken, 'access_token');
+    // With no refresh token in hand, the grant is revoked through its access token.
+    await client.revokeGrant({ accessToken: signedIn.tokens.accessToken });
     expect(await codeOf(client.userinfo(signedIn.tokens.accessToken, signedIn.subject))).toBe(
       'ACCESS_TOKEN_REJECTED',
     );

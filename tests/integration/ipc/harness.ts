@@ -7,8 +7,11 @@ import type { ProviderSettings } from '../../../main/auth/types';
 import { localDemoSettings } from '../../../main/config';
 import { buildIpcRoutes, type IpcRoute } from '../../../main/ipc/invoke-wrapper';
 import type { InvokeEventLike } from '../../../main/ipc/sender-guard';
-import { RECORD_FORMAT_VERSION } from '../../../main/session/record';
-import { profileFromClaims } from '../../../main/session/profile';
+import {
+  profileFromClaims,
+  RECORD_FORMAT_VERSION,
+  serializeRecord,
+} from '../../../main/session/session-record';
 import { createServices, type Services, type ServicesOptions } from '../../../main/services';
 import { startIdp, type IdpOptions, type RunningIdp } from '../../../idp';
 import { CookieJar, obtainTokens, resolveAccount, type LoginOptions } from '../../fixtures/idp-login';
@@ -100,22 +103,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async seedSession(account = 'ada', login = {}, record = {}) {
       const tokens = await obtainTokens(idp, account, login);
       const person = resolveAccount(idp, account);
-      await services.store.write({
-        v: RECORD_FORMAT_VERSION,
-        issuer: settings.issuer,
-        clientId: settings.clientId,
-        subject: person.sub,
-        tokens: {
-          accessToken: tokens.access_token,
-          refreshToken: tokens.refresh_token,
-          idToken: tokens.id_token,
-          expiresAt: record.expiresAt ?? Date.now() + tokens.expires_in * 1000,
-          scope: tokens.scope,
-          tokenType: tokens.token_type,
-        },
-        profile: profileFromClaims({ ...person }),
-        savedAt: Date.now(),
-      });
+      await services.store.write(
+        serializeRecord({
+          v: RECORD_FORMAT_VERSION,
+          issuer: settings.issuer,
+          clientId: settings.clientId,
+          subject: person.sub,
+          tokens: {
+            accessToken: tokens.access_token,
+            refreshToken: tokens.refresh_token,
+            idToken: tokens.id_token,
+            expiresAt: record.expiresAt ?? Date.now() + tokens.expires_in * 1000,
+            scope: tokens.scope,
+            tokenType: tokens.token_type,
+          },
+          profile: profileFromClaims({ ...person }),
+          savedAt: Date.now(),
+        }),
+      );
       const state = await services.session.restore();
       if (state.status !== 'signedIn')
         throw new Error(`harness: seeded session did not restore: ${JSON.stringify(state)}`);

@@ -122,7 +122,7 @@ describeOnPrivateKeyring('a keychain that cannot be used', () => {
 
   it('a keychain that hangs on the write after a refresh: the session carries on in memory', async () => {
     const record = await savedSession(suite.idp, 'grace', { expiresAt: Date.now() - 1_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     // Reads reach the real keyring; every write hangs (a prompt nobody sees).
     const store = suite.store(withFaults(suite.keytar, { setPassword: () => 'hang' }), {
       timeoutMs: 150,

@@ -2,8 +2,9 @@
  * Run as a child process by keychain-faults.test.ts with D-Bus pointing nowhere: the real keytar
  * meets a machine with no Secret Service. Prints what the store and the session manager did.
  */
-import { createAuthClient } from '../../../main/auth';
-import { createKeytarSecretStore } from '../../../main/session/secret-store';
+import { createAuthClient } from '../../../main/auth/client';
+import { createKeychainStore } from '../../../main/keychain/keychain-store';
+import { recordAccount } from '../../../main/session/session-record';
 import { createSessionManager } from '../../../main/session/session-manager';
 
 const service = process.argv[2] ?? 'Latchkey-test-no-keyring';
@@ -14,11 +15,7 @@ const auth = createAuthClient({
   scopes: ['openid'],
   usersApi: { kind: 'none' },
 });
-const store = createKeytarSecretStore({
-  issuer: auth.settings.issuer,
-  clientId: auth.settings.clientId,
-  service,
-});
+const store = createKeychainStore({ account: recordAccount(auth.settings), service });
 const manager = createSessionManager({ auth, store, openExternal: async () => undefined, platform: 'linux' });
 const state = await manager.restore();
 process.stdout.write(JSON.stringify({ state, stats: store.stats(), diagnostics: manager.diagnostics() }));

@@ -40,7 +40,7 @@ describeOnPrivateKeyring('provider unreachable', () => {
 
   async function launch(options: { expiresAt?: number; retryBaseMs?: number; httpTimeoutMs?: number } = {}) {
     const record = await savedSession(suite.idp, 'ada', { expiresAt: options.expiresAt });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const store = suite.store();
     const baseMs = options.retryBaseMs ?? 100;
     const rig = managerFor({
@@ -125,7 +125,7 @@ describeOnPrivateKeyring('provider unreachable', () => {
     let offset = 0;
     const now = () => Date.now() + offset;
     const record = await savedSession(suite.idp, 'ada');
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const store = suite.store();
     const { manager } = managerFor({
       auth: authClientFor(suite.idp, { now }),
@@ -144,7 +144,7 @@ describeOnPrivateKeyring('provider unreachable', () => {
     expectOffline(manager.getState());
     expect(requestsSince(suite.idp, mark)).toEqual([]); // the proxy answered; the provider saw nothing
     expect(store.stats()).toMatchObject({ writes: 0, deletes: 0 });
-    const kept = await suite.store().read();
+    const kept = await suite.saved().read();
     expect(kept).toMatchObject({
       kind: 'found',
       record: { tokens: { refreshToken: record.tokens.refreshToken } },

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { RunningIdp } from '../../../idp';
 import { LatchkeyError } from '../../../main/errors';
-import type { SessionManager } from '../../../main/session/types';
+import type { SessionManager } from '../../../main/session/session-manager';
 import { accountsIn, KEYRING_ERRORS, withFaults } from '../../fixtures/keychain';
 import { describeOnPrivateKeyring } from '../../fixtures/keyring-suite';
 import { refreshTokens } from '../../fixtures/idp-login';
@@ -40,7 +40,7 @@ describeOnPrivateKeyring('refresh', () => {
     let offset = 0;
     const now = () => Date.now() + offset;
     const record = await savedSession(suite.idp, 'ada');
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const store = suite.store();
     const { manager } = managerFor({ auth: authClientFor(suite.idp, { now }), store, now });
     await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
@@ -66,9 +66,39 @@ describeOnPrivateKeyring('refresh', () => {
     manager.dispose();
   });
 
+  it('keeps its refresh token and ID token when the provider renews without sending new ones', async () => {
+    // Injected: a provider that does not rotate (RFC 6749 §6 allows it) and sends no new ID token:
+    // the real answer minus both. The local provider always rotates.
+    const withoutRotation: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input instanceof Request ? input.url : input).endsWith('/token')) return response;
+      const {
+        refresh_token: _rt,
+        id_token: _id,
+        ...body
+      } = (await response.json()) as Record<string, unknown>;
+      return Response.json(body, { status: response.status });
+    };
+    const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
+    await suite.saved().write(record, 1);
+    const { manager } = managerFor({
+      auth: authClientFor(suite.idp, { fetch: withoutRotation }),
+      store: suite.store(),
+    });
+    await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+    const saved = await suite.saved().read();
+    expect(saved).toMatchObject({
+      kind: 'found',
+      record: { tokens: { refreshToken: record.tokens.refreshToken, idToken: record.tokens.idToken } },
+    });
+
+    expect(manager.getState().status).toBe('signedIn');
+    manager.dispose();
+  });
+
   it('callers during the launch read wait for it instead of failing NOT_SIGNED_IN', async () => {
     const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     const mark = suite.idp.requestLog.length;
 
@@ -88,7 +118,7 @@ describeOnPrivateKeyring('refresh', () => {
     let offset = 0;
     const now = () => Date.now() + offset;
     const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
 
     const first = managerFor({
       auth: authClientFor(suite.idp, { now }),
@@ -97,7 +127,7 @@ describeOnPrivateKeyring('refresh', () => {
     });
     await expect(first.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
     first.manager.dispose();
-    const saved = await suite.store().read();
+    const saved = await suite.saved().read();
     if (saved.kind !== 'found') throw new Error('record not saved');
     const rotated = saved.record.tokens.refreshToken;
     expect(rotated).toBeDefined();
@@ -118,7 +148,7 @@ describeOnPrivateKeyring('refresh', () => {
 
   it('retries a failed keychain write after a refresh and stays in the keychain when a retry works', async () => {
     const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     // Fault: the first save after the refresh is refused, as by a keyring locked for a moment.
     let refusals = 1;
     const flaky = withFaults(suite.keytar, {
@@ -132,7 +162,7 @@ describeOnPrivateKeyring('refresh', () => {
       storage: { kind: 'keychain' },
     });
     expect(store.stats()).toMatchObject({ writes: 2, failures: 1 });
-    const saved = await suite.store().read();
+    const saved = await suite.saved().read();
     expect(saved.kind === 'found' && saved.record.tokens.refreshToken).not.toBe(record.tokens.refreshToken);
     manager.dispose();
   });
@@ -142,7 +172,7 @@ describeOnPrivateKeyring('refresh', () => {
     // refuses every write (injected: the real one would not), so the rotated refresh token exists
     // only in this run's memory, exactly as if the app had died before saving it.
     const record = await savedSession(suite.idp, 'grace', { expiresAt: Date.now() - 1_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const refusing = withFaults(suite.keytar, { setPassword: () => new Error(KEYRING_ERRORS.locked) });
     const store = suite.store(refusing);
     const first = managerFor({ auth: authClientFor(suite.idp), store, writeRetries: 2 });
@@ -162,7 +192,7 @@ describeOnPrivateKeyring('refresh', () => {
     const inMemoryToken = await first.manager.withAccessToken(async (accessToken) => accessToken);
     expect(await userinfoStatus(suite.idp, inMemoryToken)).toBe(200);
     // The keychain still holds the record from before the refresh, with the rotated-away token.
-    const left = await suite.store().read();
+    const left = await suite.saved().read();
     expect(left.kind === 'found' && left.record.tokens.refreshToken).toBe(record.tokens.refreshToken);
     first.manager.dispose();
 
@@ -184,7 +214,7 @@ describeOnPrivateKeyring('refresh', () => {
 
   it('goes back to the keychain once a later save works', async () => {
     const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     let refuse = true;
     const store = suite.store(
       withFaults(suite.keytar, {
@@ -210,14 +240,14 @@ describeOnPrivateKeyring('refresh', () => {
 
     expect(manager.getState()).toMatchObject({ status: 'signedIn', storage: { kind: 'keychain' } });
     expect(states.map((state) => state.storage.kind)).toEqual(expect.arrayContaining(['memory', 'keychain']));
-    const saved = await suite.store().read();
+    const saved = await suite.saved().read();
     expect(saved.kind === 'found' && saved.record.tokens.refreshToken).not.toBe(record.tokens.refreshToken);
     manager.dispose();
   });
 
   it('on ACCESS_TOKEN_REJECTED from an operation: one refresh, one retry with the new token', async () => {
     const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() + 3600_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     await manager.restore();
     const mark = suite.idp.requestLog.length;
@@ -240,7 +270,7 @@ describeOnPrivateKeyring('refresh', () => {
 
   it('ends the session when the refresh inside withAccessToken is refused', async () => {
     const record = await savedSession(suite.idp, 'alan', { expiresAt: Date.now() + 3600_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     await manager.restore();
     await suite.idp.revokeAllGrantsFor(record.subject);
@@ -260,7 +290,7 @@ describeOnPrivateKeyring('refresh', () => {
 
   it('ends the session when the API refuses the freshly refreshed access token too (a 401 after a successful refresh)', async () => {
     const record = await savedSession(suite.idp, 'grace', { expiresAt: Date.now() + 3600_000 });
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
     await manager.restore();
     const mark = suite.idp.requestLog.length;
@@ -279,7 +309,7 @@ describeOnPrivateKeyring('refresh', () => {
     let offset = 0;
     const now = () => Date.now() + offset;
     const record = await savedSession(suite.idp, 'alan');
-    await suite.store().write(record);
+    await suite.saved().write(record, 1);
     const { manager } = managerFor({ auth: authClientFor(suite.idp, { now }), store: suite.store(), now });
     await expect(manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
     offset = 2 * 3600_000; // the access token has expired: the call renews it first

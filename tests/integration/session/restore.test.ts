@@ -19,7 +19,7 @@ describeOnPrivateKeyring('restore at launch', () => {
 
   /** Saves `record` as the previous run did, then starts a new run on the same keyring. */
   async function launchWith(record: Awaited<ReturnType<typeof savedSession>> | null) {
-    if (record) await suite.store().write(record);
+    if (record) await suite.saved().write(record, 1);
     const store = suite.store();
     const rig = managerFor({ auth: authClientFor(suite.idp), store });
     return { ...rig, store, mark: suite.idp.requestLog.length };
@@ -67,7 +67,7 @@ describeOnPrivateKeyring('restore at launch', () => {
     );
     expect(requests).toEqual([TOKEN_POST, USERINFO]);
     expect(store.stats()).toMatchObject({ reads: 1, writes: 1, deletes: 0 });
-    const saved = await suite.store().read();
+    const saved = await suite.saved().read();
     expect(saved.kind === 'found' && saved.record.tokens.refreshToken).not.toBe(record.tokens.refreshToken);
     expect(saved.kind === 'found' && saved.record.tokens.expiresAt).toBeGreaterThan(Date.now());
     expect(manager.diagnostics().lastRefreshAt).toEqual(expect.any(Number));

@@ -4,18 +4,23 @@
  * previous run would have saved it (real tokens from the provider's login form via fetch).
  */
 import { startIdp, type IdpOptions, type RunningIdp } from '../../../idp';
-import { createAuthClient, type AuthClientDeps } from '../../../main/auth';
+import { createAuthClient, type AuthClientDeps } from '../../../main/auth/client';
 import type { AuthClient } from '../../../main/auth/types';
-import type { KeychainBackend } from '../../../main/session/keychain-backend';
-import { profileFromClaims } from '../../../main/session/profile';
-import { RECORD_FORMAT_VERSION, type SessionRecord } from '../../../main/session/record';
 import {
-  createKeytarSecretStore,
-  type KeytarSecretStoreOptions,
-  type SecretStore,
-} from '../../../main/session/secret-store';
+  profileFromClaims,
+  RECORD_FORMAT_VERSION,
+  recordAccount,
+  type SessionRecord,
+} from '../../../main/session/session-record';
+import {
+  createKeychainStore,
+  type KeychainBackend,
+  type KeychainStore,
+  type KeychainStoreOptions,
+} from '../../../main/keychain/keychain-store';
+import { createSavedSession, type SavedSession } from '../../../main/session/saved-session';
 import { createSessionManager, type SessionManagerOptions } from '../../../main/session/session-manager';
-import type { SessionManager } from '../../../main/session/types';
+import type { SessionManager } from '../../../main/session/session-manager';
 import type { SessionState } from '../../../common/session-state';
 import { DEFAULT_SCOPE, obtainTokens } from '../../fixtures/idp-login';
 import { useKeyringService, type KeyringService } from '../../fixtures/keyring-suite';
@@ -47,11 +52,10 @@ export function storeFor(
   idp: Pick<RunningIdp, 'issuer' | 'clientId'>,
   service: string,
   backend: KeychainBackend,
-  options: Partial<KeytarSecretStoreOptions> = {},
-): SecretStore {
-  return createKeytarSecretStore({
-    issuer: idp.issuer,
-    clientId: idp.clientId,
+  options: Partial<KeychainStoreOptions> = {},
+): KeychainStore {
+  return createKeychainStore({
+    account: recordAccount(idp),
     service,
     backend,
     ...options,
@@ -121,8 +125,10 @@ export async function startProvider(options: IdpOptions = {}): Promise<RunningId
 }
 
 export interface SessionSuite extends LocalProvider, KeyringService {
-  /** A secret store under this test's service, on the real keytar unless `backend` is given. */
-  store(backend?: KeychainBackend, options?: Partial<KeytarSecretStoreOptions>): SecretStore;
+  /** A keychain store under this test's service, on the real keytar unless `backend` is given. */
+  store(backend?: KeychainBackend, options?: Partial<KeychainStoreOptions>): KeychainStore;
+  /** The session record in this test's keychain service, as the app saves and reads it back. */
+  saved(): SavedSession;
 }
 
 /**
@@ -148,6 +154,13 @@ export function useSessionSuite(options: LocalProviderOptions = {}): SessionSuit
     restartProvider: () => provider.restartProvider(),
     store: (backend = keyring.keytar, options = {}) =>
       storeFor(provider.idp, keyring.service, backend, options),
+    saved: () =>
+      createSavedSession({
+        store: storeFor(provider.idp, keyring.service, keyring.keytar),
+        settings: provider.idp,
+        pause: async () => undefined,
+        retryDelayMs: 0,
+      }),
   };
 }
 

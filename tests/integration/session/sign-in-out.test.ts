@@ -58,7 +58,7 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     expect(await accountsIn(suite.keytar, suite.service)).toEqual([
       `${suite.idp.issuer}|${suite.idp.clientId}`,
     ]);
-    const saved = await suite.store().read();
+    const saved = await suite.saved().read();
     expect(saved).toMatchObject({ kind: 'found', record: { subject: ada?.sub, profile } });
 
     // Refresh: exactly one write.
@@ -122,7 +122,7 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     await manager.signIn();
     offset = 2 * 3600_000;
     await manager.withAccessToken(async () => undefined); // a refresh, logged
-    const saved = await suite.store().read();
+    const saved = await suite.saved().read();
     if (saved.kind !== 'found') throw new Error('no record after sign-in');
     await manager.signOut({ everywhere: false });
 
@@ -147,7 +147,7 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
       openExternal: browserAs('alan'),
     });
     await manager.signIn();
-    const saved = await suite.store().read();
+    const saved = await suite.saved().read();
     if (saved.kind !== 'found') throw new Error('no record after sign-in');
     const mark = suite.idp.requestLog.length;
 
@@ -187,7 +187,7 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     });
     try {
       await manager.signIn();
-      const saved = await suite.store().read();
+      const saved = await suite.saved().read();
       if (saved.kind !== 'found') throw new Error('no record after sign-in');
 
       await manager.signOut({ everywhere: true });

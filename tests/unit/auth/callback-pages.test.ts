@@ -5,7 +5,7 @@ import {
   CALLBACK_PAGE_HEADERS,
   errorPage,
   successPage,
-} from '../../../main/auth/callback-pages';
+} from '../../../main/auth/loopback-receiver';
 
 describe('loopback pages', () => {
   const pages = { success: successPage(), error: errorPage('Something <script>alert(1)</script> happened') };

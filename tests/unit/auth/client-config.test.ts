@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthClient } from '../../../main/auth';
+import { createAuthClient } from '../../../main/auth/client';
 import type { ProviderSettings } from '../../../main/auth/types';
 import { codeOf } from '../../fixtures/rejections';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auth0LogoutUrl, looksLikeAuth0 } from '../../../main/auth/end-session';
+import { auth0LogoutUrl, looksLikeAuth0 } from '../../../main/auth/provider-metadata';
 
 describe('looksLikeAuth0', () => {
   it('recognises tenants on auth0.com, regional or not', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASSUMED_LIFETIME_SECONDS, toTokenSet } from '../../../main/auth/token-set';
+import { ASSUMED_LIFETIME_SECONDS, toTokenSet } from '../../../main/auth/client';
 
 const NOW = 1_700_000_000_000;
 
@@ -16,7 +16,6 @@ describe('toTokenSet', () => {
           scope: 'openid',
         },
         NOW,
-        'rt1',
       ),
     ).toEqual({
       accessToken: 'at',
@@ -28,13 +27,7 @@ describe('toTokenSet', () => {
     });
   });
 
-  it('keeps the previous refresh token when the provider returned none (no rotation)', () => {
-    expect(
-      toTokenSet({ access_token: 'at', token_type: 'bearer', expires_in: 60 }, NOW, 'rt1').refreshToken,
-    ).toBe('rt1');
-  });
-
-  it('has no refresh token when there was none before and none now', () => {
+  it('has no refresh token when the provider sent none (what a refresh keeps is the session record)', () => {
     expect(toTokenSet({ access_token: 'at', token_type: 'bearer', expires_in: 60 }, NOW)).not.toHaveProperty(
       'refreshToken',
     );

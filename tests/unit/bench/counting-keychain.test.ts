@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countingKeychain } from '../../../bench/counting-keychain';
-import type { KeychainBackend } from '../../../main/session/keychain-backend';
+import type { KeychainBackend } from '../../../main/keychain/keychain-store';
 
 /** A keychain in a Map: the unit here is the counter, not the keyring (the benchmark uses the real one). */
 function mapKeychain(): KeychainBackend {

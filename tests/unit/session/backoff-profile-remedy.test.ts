@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../main/session/backoff';
-import { keychainError, keychainRemedy, keychainTimeout } from '../../../main/session/keychain-problems';
-import { profileFromClaims, sameProfile } from '../../../main/session/profile';
+import { backoffDelay } from '../../../main/session/session-manager';
+import { keychainError, keychainRemedy, keychainTimeout } from '../../../main/keychain/keychain-problems';
+import { profileFromClaims, sameProfile } from '../../../main/session/session-record';
 
 describe('backoff', () => {
   const exact = { baseMs: 1_000, maxMs: 30_000, jitter: false, random: () => 0.5 };

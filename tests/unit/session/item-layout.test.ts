@@ -7,8 +7,8 @@ import {
   joinChunks,
   parseManifest,
   planSplit,
-} from '../../../main/session/item-layout';
-import { toAsciiJson } from '../../../main/session/record';
+} from '../../../main/keychain/item-layout';
+import { toAsciiJson } from '../../../main/session/session-record';
 
 const MAIN = 'https://tenant.example|client';
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   parseRecord,
   RECORD_FORMAT_VERSION,
+  renewedRecord,
   serializeRecord,
   type SessionRecord,
-} from '../../../main/session/record';
+} from '../../../main/session/session-record';
 
 const expected = { issuer: 'https://issuer.example', clientId: 'app' };
 const record: SessionRecord = {
@@ -34,5 +35,44 @@ describe('session record', () => {
     const parsed = parseRecord(text, expected);
     expect(parsed).toEqual({ ok: false, reason: expect.stringMatching(reason) });
     if (!parsed.ok) expect(parsed.reason).not.toMatch(/\bat\b|\brt\b/);
+  });
+});
+
+describe('a renewed session', () => {
+  const current: SessionRecord = {
+    ...record,
+    tokens: { ...record.tokens, refreshToken: 'rt1', idToken: 'idt1' },
+  };
+
+  it('takes every token the provider sent (a rotated refresh token, a new ID token)', () => {
+    const fresh = {
+      accessToken: 'at2',
+      refreshToken: 'rt2',
+      idToken: 'idt2',
+      expiresAt: 9,
+      tokenType: 'Bearer',
+    };
+    expect(renewedRecord(current, fresh, 5)).toEqual({ ...current, tokens: fresh, savedAt: 5 });
+  });
+
+  it('keeps the refresh token and the ID token the provider did not send again (no rotation)', () => {
+    const renewed = renewedRecord(current, { accessToken: 'at2', expiresAt: 9, tokenType: 'Bearer' }, 5);
+    expect(renewed.tokens).toEqual({
+      accessToken: 'at2',
+      refreshToken: 'rt1',
+      idToken: 'idt1',
+      expiresAt: 9,
+      tokenType: 'Bearer',
+    });
+  });
+
+  it('has no refresh token when there was none before and none now', () => {
+    const without: SessionRecord = {
+      ...record,
+      tokens: { accessToken: 'at', expiresAt: 1, tokenType: 'Bearer' },
+    };
+    const renewed = renewedRecord(without, { accessToken: 'at2', expiresAt: 9, tokenType: 'Bearer' }, 5);
+    expect(renewed.tokens).not.toHaveProperty('refreshToken');
+    expect(renewed.tokens).not.toHaveProperty('idToken');
   });
 });

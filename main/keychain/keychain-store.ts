@@ -10,21 +10,40 @@ import {
   planSplit,
   type Manifest,
 } from './item-layout';
-import { lazyKeytarBackend, type KeychainBackend } from './keychain-backend';
 import { keychainError, keychainTimeout } from './keychain-problems';
-import { parseRecord, serializeRecord, type SessionRecord } from './record';
 
-/** What a read found. A record that cannot be used is removed and reported, never thrown. */
-export type StoreReadResult =
-  | { kind: 'found'; record: SessionRecord }
+/**
+ * One text value in the OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service
+ * on Linux) through keytar, under one (service, account). What the text means is the caller's
+ * business (main/session/session-record.ts); this store only keeps it safe to read back:
+ * - every keychain call has a timeout (a locked keyring can wait on a password prompt forever);
+ * - a value over the platform's item cap is split over several items (item-layout.ts) and rejoined;
+ *   a split value whose parts are missing or altered is removed and reported, never returned;
+ * - every failure is a LatchkeyError KEYCHAIN_UNAVAILABLE with a sentence a person can act on
+ *   (keychain-problems.ts).
+ */
+export interface KeychainStore {
+  /** Service and account of the main item: not secret, shown in diagnostics. */
+  readonly location: { service: string; account: string };
+  read(): Promise<KeychainRead>;
+  /** Stores `text` (ASCII only: item sizes are counted per character). */
+  write(text: string): Promise<void>;
+  /** Removes the value and every item of ours it left behind. */
+  delete(): Promise<void>;
+  stats(): KeychainStats;
+}
+
+/** What a read found. Damaged split values are removed and reported, never thrown. */
+export type KeychainRead =
+  | { kind: 'found'; text: string }
   | { kind: 'empty' }
   | { kind: 'discarded'; reason: string; removed: boolean };
 
 /**
- * Keychain calls made, counted per item as they are issued (a split record of n chunks costs n + 1
+ * Keychain calls made, counted per item as they are issued (a split value of n chunks costs n + 1
  * reads, writes or deletes); `lists` counts findCredentials calls, used only to find leftovers.
  */
-export interface SecretStoreStats {
+export interface KeychainStats {
   reads: number;
   writes: number;
   deletes: number;
@@ -32,32 +51,33 @@ export interface SecretStoreStats {
   /** Calls that failed or timed out (each also counted above). */
   failures: number;
   timeouts: number;
-  /** The record as last read or written: its size and how many items hold it. */
+  /** The value as last read or written: its size and how many items hold it. */
   record: { bytes: number; items: number } | null;
 }
 
-/** Where the session record lives. Errors are LatchkeyError KEYCHAIN_UNAVAILABLE. */
-export interface SecretStore {
-  /** Service and account of the main item: not secret, shown in diagnostics. */
-  readonly location: { service: string; account: string };
-  read(): Promise<StoreReadResult>;
-  write(record: SessionRecord): Promise<void>;
-  /** Removes the record and every item of ours it left behind. */
-  delete(): Promise<void>;
-  stats(): SecretStoreStats;
+/**
+ * The four keytar functions the store uses. The store takes any object of this shape, so tests
+ * inject faults (a failing write, a call that never returns, the error messages a broken Secret
+ * Service gives) around the real keytar without changing the store itself.
+ */
+export interface KeychainBackend {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
 }
 
-export interface KeytarSecretStoreOptions {
-  issuer: string;
-  clientId: string;
-  /** Keychain service name. Tests pass a unique one so they never see each other's records. */
+export interface KeychainStoreOptions {
+  /** The main item's account, e.g. `${issuer}|${clientId}`. */
+  account: string;
+  /** Keychain service name. Tests pass a unique one so they never see each other's values. */
   service?: string;
-  /** The keytar-like backend; the real keytar by default. Tests wrap it to inject faults. */
+  /** The keytar-like backend; the real keytar by default. */
   backend?: KeychainBackend;
-  /** Every keychain call gives up after this long (a locked keyring can wait on a prompt forever). */
+  /** Every keychain call gives up after this long. */
   timeoutMs?: number;
   /**
-   * Largest value one item may hold, in bytes (counted as UTF-16). Records above it are split.
+   * Largest value one item may hold, in bytes (counted as UTF-16). Larger values are split.
    * Default: 2560 on Windows (Credential Manager's CRED_MAX_CREDENTIAL_BLOB_SIZE), no cap elsewhere.
    */
   maxItemBytes?: number;
@@ -68,12 +88,34 @@ export const DEFAULT_SERVICE = 'Latchkey';
 export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 3000;
 export const WINDOWS_MAX_ITEM_BYTES = 2560;
 
+/**
+ * keytar, loaded on first use. A native module that fails to load (missing libsecret, a wrong
+ * build) must not stop the app from starting: the failure surfaces as a rejected keychain call,
+ * which the store turns into KEYCHAIN_UNAVAILABLE and the session into memory-only storage.
+ */
+function lazyKeytarBackend(): KeychainBackend {
+  let loaded: Promise<KeychainBackend> | undefined;
+  const keytar = (): Promise<KeychainBackend> => {
+    loaded ??= import('keytar').then(
+      (module) => (module as { default?: KeychainBackend }).default ?? (module as KeychainBackend),
+    );
+    return loaded;
+  };
+  return {
+    getPassword: async (service, account) => (await keytar()).getPassword(service, account),
+    setPassword: async (service, account, password) =>
+      (await keytar()).setPassword(service, account, password),
+    deletePassword: async (service, account) => (await keytar()).deletePassword(service, account),
+    findCredentials: async (service) => (await keytar()).findCredentials(service),
+  };
+}
+
 /** What the main item currently points at, as far as this run knows. */
 type Layout = { kind: 'none' } | { kind: 'single' } | { kind: 'split'; manifest: Manifest };
 
-export function createKeytarSecretStore(options: KeytarSecretStoreOptions): SecretStore {
+export function createKeychainStore(options: KeychainStoreOptions): KeychainStore {
   const service = options.service ?? DEFAULT_SERVICE;
-  const account = `${options.issuer}|${options.clientId}`;
+  const { account } = options;
   const backend = options.backend ?? lazyKeytarBackend();
   const timeoutMs = options.timeoutMs ?? DEFAULT_KEYCHAIN_TIMEOUT_MS;
   const platform = options.platform ?? process.platform;
@@ -82,8 +124,7 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions): Secr
   if (!(maxItemBytes >= MIN_ITEM_BYTES)) {
     throw new LatchkeyError('CONFIG_INVALID', `maxItemBytes must be at least ${MIN_ITEM_BYTES}.`);
   }
-  const expected = { issuer: options.issuer, clientId: options.clientId };
-  const stats: SecretStoreStats = {
+  const stats: KeychainStats = {
     reads: 0,
     writes: 0,
     deletes: 0,
@@ -162,32 +203,32 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions): Secr
     );
   }
 
-  /** Removes an unusable record: the main item, the chunks its manifest names, any other chunk of ours. */
-  async function discard(reason: string, manifest: Manifest | null): Promise<StoreReadResult> {
+  function remember(next: Layout, bytes: number, items: number): void {
+    layout = next;
+    stats.record = next.kind === 'none' ? null : { bytes, items };
+  }
+
+  /** Removes a damaged split value: the main item, the chunks its manifest names, any other chunk of ours. */
+  async function discard(reason: string, manifest: Manifest | null): Promise<KeychainRead> {
     let removed = await removeAll([account, ...(manifest ? chunkAccounts(manifest) : [])]);
     try {
       removed = (await removeAll(await leftovers())) && removed;
     } catch {
       removed = false;
     }
-    layout = { kind: 'none' };
-    stats.record = null;
+    remember({ kind: 'none' }, 0, 0);
     return { kind: 'discarded', reason, removed };
   }
 
-  async function read(): Promise<StoreReadResult> {
+  async function read(): Promise<KeychainRead> {
     const value = await get(account);
     if (value === null) {
-      layout = { kind: 'none' };
-      stats.record = null;
+      remember({ kind: 'none' }, 0, 0);
       return { kind: 'empty' };
     }
     if (!looksLikeManifest(value)) {
-      const parsed = parseRecord(value, expected);
-      if (!parsed.ok) return discard(parsed.reason, null);
-      layout = { kind: 'single' };
-      stats.record = { bytes: itemBytes(value), items: 1 };
-      return { kind: 'found', record: parsed.record };
+      remember({ kind: 'single' }, itemBytes(value), 1);
+      return { kind: 'found', text: value };
     }
     const manifest = parseManifest(value);
     if (!manifest)
@@ -200,49 +241,46 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions): Secr
     }
     const text = joinChunks(manifest, parts);
     if (text === null) return discard('the parts of the saved session do not match their checksum', manifest);
-    const parsed = parseRecord(text, expected);
-    if (!parsed.ok) return discard(parsed.reason, manifest);
-    layout = { kind: 'split', manifest };
-    stats.record = { bytes: itemBytes(text), items: manifest.chunks + 1 };
-    return { kind: 'found', record: parsed.record };
+    remember({ kind: 'split', manifest }, itemBytes(text), manifest.chunks + 1);
+    return { kind: 'found', text };
   }
 
-  async function write(record: SessionRecord): Promise<void> {
-    const text = serializeRecord(record);
+  async function write(text: string): Promise<void> {
+    // Sizes are counted per character, which is exact only for ASCII (the session record escapes
+    // everything else): a caller breaking that is a bug, not a keychain problem.
+    // eslint-disable-next-line no-control-regex
+    if (!/^[\x00-\x7f]*$/.test(text)) throw new LatchkeyError('INTERNAL', 'Keychain values must be ASCII.');
     const previous = layout;
     if (itemBytes(text) <= maxItemBytes) {
       await set(account, text);
-      layout = { kind: 'single' };
-      stats.record = { bytes: itemBytes(text), items: 1 };
+      remember({ kind: 'single' }, itemBytes(text), 1);
     } else {
       const plan = planSplit(account, text, maxItemBytes);
       try {
         for (const chunk of plan.chunks) await set(chunk.account, chunk.value);
-        // The manifest last: until it is written the previous record stays the one that is read.
+        // The manifest last: until it is written the previous value stays the one that is read.
         await set(account, plan.manifestText);
       } catch (error) {
         await removeAll(plan.chunks.map((chunk) => chunk.account));
         throw error;
       }
-      layout = { kind: 'split', manifest: plan.manifest };
-      stats.record = { bytes: itemBytes(text), items: plan.chunks.length + 1 };
+      remember({ kind: 'split', manifest: plan.manifest }, itemBytes(text), plan.chunks.length + 1);
     }
-    // The previous generation's chunks are stale now (the record shrank, or moved to a new
+    // The previous generation's chunks are stale now (the value shrank, or moved to a new
     // generation). A failure here leaves leftovers that the next delete() sweeps; the write stands.
     if (previous?.kind === 'split') await removeAll(chunkAccounts(previous.manifest));
   }
 
-  async function deleteRecord(): Promise<void> {
+  async function deleteValue(): Promise<void> {
     const known = layout?.kind === 'split' ? chunkAccounts(layout.manifest) : [];
     await remove(account);
-    layout = { kind: 'none' };
-    stats.record = null;
+    remember({ kind: 'none' }, 0, 0);
     // Chunks named by the manifest we know, then whatever else of ours is left (an interrupted
     // write in an earlier run). That is cleanup: once the main item is gone nothing can read the
-    // record, so a failure here does not fail the deletion.
+    // value, so a failure here does not fail the deletion.
     await removeAll(known);
     // Orphan chunks can only come from a split write, so only a store that splits (a capped item
-    // size: Windows) or that saw a split record pays for the listing (findCredentials, ~20 ms).
+    // size: Windows) or that saw a split value pays for the listing (findCredentials, ~20 ms).
     if (!Number.isFinite(maxItemBytes) && known.length === 0) return;
     try {
       await removeAll(await leftovers());
@@ -255,7 +293,7 @@ export function createKeytarSecretStore(options: KeytarSecretStoreOptions): Secr
     location: { service, account },
     read,
     write,
-    delete: deleteRecord,
+    delete: deleteValue,
     stats: () => ({ ...stats, record: stats.record ? { ...stats.record } : null }),
   };
 }

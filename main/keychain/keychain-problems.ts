@@ -1,10 +1,12 @@
 import type { ErrorInfo } from '../../common/errors';
+import type { SessionStorage } from '../../common/session-state';
 import { LatchkeyError } from '../errors';
 
 /**
  * Turns what the OS keychain says into a KEYCHAIN_UNAVAILABLE error a person can act on. The
- * patterns are the messages libsecret/keytar give on Linux (see docs and ENVIRONMENT.md); on macOS
- * and Windows the OS message is kept as it is, after a plain sentence.
+ * patterns are the messages keytar gives through libsecret on Linux when there is no D-Bus, no
+ * Secret Service, or a locked or never-unlocked collection; on macOS and Windows the OS message is
+ * kept as it is, after a plain sentence.
  */
 const KNOWN_PROBLEMS: { pattern: RegExp; message: string }[] = [
   {
@@ -65,6 +67,7 @@ export function keychainRemedy(platform: NodeJS.Platform): string {
   }
 }
 
-export function memoryStorage(problem: ErrorInfo, platform: NodeJS.Platform) {
-  return { kind: 'memory' as const, problem, remedy: keychainRemedy(platform) };
+/** Where the session lives when the keychain fails: in memory, with what happened and what to do. */
+export function memoryStorage(problem: ErrorInfo, platform: NodeJS.Platform): SessionStorage {
+  return { kind: 'memory', problem, remedy: keychainRemedy(platform) };
 }

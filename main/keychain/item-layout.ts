@@ -2,14 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * How one record is laid out over keychain items.
+ * How one value is laid out over keychain items.
  *
- * Small enough: one item, account `${issuer}|${clientId}`, holding the record's JSON.
+ * Small enough: one item, under the main account (`${issuer}|${clientId}`), holding the value.
  * Too big for the platform's item cap (Windows Credential Manager: 2560 bytes per credential blob):
- * the JSON is cut into chunk items `${account}#chunk:${generation}:${index}` and the main item holds
+ * the value is cut into chunk items `${account}#chunk:${generation}:${index}` and the main item holds
  * a manifest (generation, count, length, SHA-256 of the whole). Chunks are written first and the
  * manifest last, under a fresh generation, so a write that stops half way leaves the previous
- * record readable (its manifest still names the previous generation), and a chunk that is missing
+ * value readable (its manifest still names the previous generation), and a chunk that is missing
  * or altered fails the checksum and is reported as corrupt instead of being used.
  */
 export const MANIFEST_KIND = 'latchkey-split';
@@ -26,8 +26,8 @@ const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 /**
- * Conservative size of a stored value: two bytes per UTF-16 code unit. Values are ASCII-only JSON
- * (record.ts), so this is exact for UTF-16 and twice the UTF-8 size.
+ * Conservative size of a stored value: two bytes per UTF-16 code unit. Values are ASCII only (the
+ * store refuses others), so this is exact for UTF-16 and twice the UTF-8 size.
  */
 export function itemBytes(value: string): number {
   return value.length * 2;

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { isLatchkeyError } from '../../../main/errors';
-import { RECORD_FORMAT_VERSION, type SessionRecord } from '../../../main/session/record';
-import { createKeytarSecretStore, type SecretStore } from '../../../main/session/secret-store';
+import {
+  createKeychainStore,
+  type KeychainStore,
+  type KeychainStoreOptions,
+} from '../../../main/keychain/keychain-store';
+import { createSavedSession } from '../../../main/session/saved-session';
+import {
+  RECORD_FORMAT_VERSION,
+  serializeRecord,
+  type SessionRecord,
+} from '../../../main/session/session-record';
 import {
   accountsIn,
   brokenKeychain,
@@ -36,19 +45,23 @@ function sampleRecord(options: { idTokenLength?: number; name?: string } = {}): 
   };
 }
 
+/** The record as the session saves it: ASCII-only JSON text. */
+function sampleText(options: { idTokenLength?: number; name?: string } = {}): string {
+  return serializeRecord(sampleRecord(options));
+}
+
 function expectKeychainUnavailable(error: unknown, pattern: RegExp): void {
   expect(isLatchkeyError(error, 'KEYCHAIN_UNAVAILABLE')).toBe(true);
   expect((error as Error).message).toMatch(pattern);
 }
 
-describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
+describeOnPrivateKeyring('keychain store on the real keyring', () => {
   const keyring = useKeyringService();
-  const stores: SecretStore[] = [];
+  const stores: KeychainStore[] = [];
 
-  const storeWith = (options: Partial<Parameters<typeof createKeytarSecretStore>[0]> = {}) => {
-    const store = createKeytarSecretStore({
-      issuer: ISSUER,
-      clientId: CLIENT_ID,
+  const storeWith = (options: Partial<KeychainStoreOptions> = {}) => {
+    const store = createKeychainStore({
+      account: MAIN,
       service: keyring.service,
       backend: keyring.keytar,
       ...options,
@@ -59,12 +72,12 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
 
   it('stores one item per (issuer, client id) and reads the same record back, one call each', async () => {
     const store = storeWith();
-    const record = sampleRecord({ name: 'Ada Lovelace — Zoë' });
-    await store.write(record);
+    const text = sampleText({ name: 'Ada Lovelace — Zoë' });
+    await store.write(text);
     expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([MAIN]);
 
     const fresh = storeWith();
-    await expect(fresh.read()).resolves.toEqual({ kind: 'found', record });
+    await expect(fresh.read()).resolves.toEqual({ kind: 'found', text });
     expect(fresh.stats()).toMatchObject({ reads: 1, writes: 0, deletes: 0, lists: 0 });
     expect(store.stats()).toMatchObject({ reads: 0, writes: 1, deletes: 0 });
     // Stored as ASCII-only JSON, so its size is exact under UTF-8 and UTF-16 alike.
@@ -81,8 +94,8 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
 
   it('splits a record over the item cap into chunks plus a manifest and rejoins it', async () => {
     const store = storeWith({ maxItemBytes: 512 });
-    const record = sampleRecord({ idTokenLength: 1500 });
-    await store.write(record);
+    const text = sampleText({ idTokenLength: 1500 });
+    await store.write(text);
     const accounts = await accountsIn(keyring.keytar, keyring.service);
     // ~1.8 KB of JSON at 256 characters (512 UTF-16 bytes) per chunk.
     expect(accounts.length).toBeGreaterThanOrEqual(8);
@@ -95,7 +108,7 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
     expect(manifest).toMatchObject({ kind: 'latchkey-split', chunks: accounts.length - 1 });
 
     const fresh = storeWith({ maxItemBytes: 512 });
-    await expect(fresh.read()).resolves.toEqual({ kind: 'found', record });
+    await expect(fresh.read()).resolves.toEqual({ kind: 'found', text });
     // Counted per item: the manifest, then each chunk.
     expect(fresh.stats()).toMatchObject({ reads: accounts.length, record: { items: accounts.length } });
     expect(store.stats().writes).toBe(accounts.length);
@@ -104,15 +117,15 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
   it('removes the previous chunks when a split record shrinks or moves to a new generation', async () => {
     // 1024 bytes: a plain record (~450 characters) fits in one item, a long ID token does not.
     const store = storeWith({ maxItemBytes: 1024 });
-    await store.write(sampleRecord({ idTokenLength: 3000 }));
+    await store.write(sampleText({ idTokenLength: 3000 }));
     const big = await accountsIn(keyring.keytar, keyring.service);
 
-    await store.write(sampleRecord({ idTokenLength: 1200 }));
+    await store.write(sampleText({ idTokenLength: 1200 }));
     const smaller = await accountsIn(keyring.keytar, keyring.service);
     expect(smaller.length).toBeLessThan(big.length);
     expect(smaller.filter((account) => big.includes(account))).toEqual([MAIN]);
 
-    await store.write(sampleRecord({ idTokenLength: 10 }));
+    await store.write(sampleText({ idTokenLength: 10 }));
     expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([MAIN]);
     expect(store.stats().record?.items).toBe(1);
     await expect(storeWith({ maxItemBytes: 1024 }).read()).resolves.toMatchObject({ kind: 'found' });
@@ -120,7 +133,7 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
 
   it('keeps the previous record when a split write stops half way, and cleans what it wrote', async () => {
     const store = storeWith({ maxItemBytes: 512 });
-    const before = sampleRecord({ idTokenLength: 1500 });
+    const before = sampleText({ idTokenLength: 1500 });
     await store.write(before);
     const accountsBefore = await accountsIn(keyring.keytar, keyring.service);
 
@@ -132,19 +145,19 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
     const interrupted = storeWith({ maxItemBytes: 512, backend: failing });
     await interrupted.read();
     const error = await interrupted
-      .write(sampleRecord({ idTokenLength: 1600, name: 'Changed' }))
-      .catch((e) => e);
+      .write(sampleText({ idTokenLength: 1600, name: 'Changed' }))
+      .catch((e: unknown) => e);
     expectKeychainUnavailable(error, /locked/);
 
     expect(await accountsIn(keyring.keytar, keyring.service)).toEqual(accountsBefore);
     await expect(storeWith({ maxItemBytes: 512 }).read()).resolves.toEqual({
       kind: 'found',
-      record: before,
+      text: before,
     });
   });
 
   it('detects a split record whose chunk was altered, removes every item and reports it', async () => {
-    await storeWith({ maxItemBytes: 512 }).write(sampleRecord({ idTokenLength: 1500 }));
+    await storeWith({ maxItemBytes: 512 }).write(sampleText({ idTokenLength: 1500 }));
     const chunk =
       (await accountsIn(keyring.keytar, keyring.service)).find((account) => account !== MAIN) ?? '';
     await keyring.keytar.setPassword(keyring.service, chunk, 'x'.repeat(10));
@@ -156,7 +169,7 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
   });
 
   it('detects a split record with a missing chunk (a half-written split) as corrupt', async () => {
-    await storeWith({ maxItemBytes: 512 }).write(sampleRecord({ idTokenLength: 1500 }));
+    await storeWith({ maxItemBytes: 512 }).write(sampleText({ idTokenLength: 1500 }));
     const chunk =
       (await accountsIn(keyring.keytar, keyring.service)).find((account) => account !== MAIN) ?? '';
     await keyring.keytar.deletePassword(keyring.service, chunk);
@@ -170,39 +183,55 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
     expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
   });
 
-  it('removes and reports garbage written straight into the keychain instead of throwing', async () => {
-    await keyring.keytar.setPassword(keyring.service, MAIN, '{"v":1,"tokens":');
-    await expect(storeWith().read()).resolves.toMatchObject({
-      kind: 'discarded',
-      reason: expect.stringMatching(/not valid JSON/),
-      removed: true,
-    });
-    expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
-  });
+  describe("read back as a session record (the session manager's view)", () => {
+    const savedWith = () =>
+      createSavedSession({
+        store: storeWith(),
+        settings: { issuer: ISSUER, clientId: CLIENT_ID },
+        pause: async () => undefined,
+        retryDelayMs: 0,
+      });
 
-  it('removes a record of another format version and one written for another issuer', async () => {
-    await keyring.keytar.setPassword(keyring.service, MAIN, JSON.stringify({ ...sampleRecord(), v: 2 }));
-    await expect(storeWith().read()).resolves.toMatchObject({
-      kind: 'discarded',
-      reason: expect.stringMatching(/format version 2/),
+    it('removes and reports garbage written straight into the keychain instead of throwing', async () => {
+      await keyring.keytar.setPassword(keyring.service, MAIN, '{"v":1,"tokens":');
+      await expect(savedWith().read()).resolves.toMatchObject({
+        kind: 'unusable',
+        reason: expect.stringMatching(/not valid JSON/),
+        removed: true,
+      });
+      expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
     });
-    expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
 
-    await keyring.keytar.setPassword(
-      keyring.service,
-      MAIN,
-      JSON.stringify({ ...sampleRecord(), issuer: 'https://elsewhere.test' }),
-    );
-    await expect(storeWith().read()).resolves.toMatchObject({
-      kind: 'discarded',
-      reason: expect.stringMatching(/another provider/),
+    it('removes a record of another format version and one written for another issuer', async () => {
+      await keyring.keytar.setPassword(keyring.service, MAIN, JSON.stringify({ ...sampleRecord(), v: 2 }));
+      await expect(savedWith().read()).resolves.toMatchObject({
+        kind: 'unusable',
+        reason: expect.stringMatching(/format version 2/),
+      });
+      expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
+
+      await keyring.keytar.setPassword(
+        keyring.service,
+        MAIN,
+        JSON.stringify({ ...sampleRecord(), issuer: 'https://elsewhere.test' }),
+      );
+      await expect(savedWith().read()).resolves.toMatchObject({
+        kind: 'unusable',
+        reason: expect.stringMatching(/another provider/),
+      });
+      expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
     });
-    expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
+
+    it('reads back exactly the record it wrote', async () => {
+      const record = sampleRecord({ name: 'Ada Lovelace — Zoë' });
+      await savedWith().write(record, 1);
+      await expect(savedWith().read()).resolves.toEqual({ kind: 'found', record });
+    });
   });
 
   it('deletes the record with one delete and no listing where items are never split', async () => {
     const store = storeWith();
-    await store.write(sampleRecord());
+    await store.write(sampleText());
     const before = store.stats();
     await store.delete();
     const after = store.stats();
@@ -214,7 +243,7 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
   it('where items are capped, deletes the record and sweeps orphan chunks of earlier runs', async () => {
     // Capped (as on Windows), but this record fits one item: only the sweep can find the orphan.
     const store = storeWith({ maxItemBytes: 2560 });
-    await store.write(sampleRecord());
+    await store.write(sampleText());
     // An orphan left by an interrupted split write in an earlier run, and another client's record.
     await keyring.keytar.setPassword(keyring.service, `${MAIN}#chunk:0badc0de:0`, 'orphan');
     await keyring.keytar.setPassword(keyring.service, `${MAIN}-other|client`, 'not ours');
@@ -230,7 +259,7 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
 
   it('never touches the record of another client id sharing the prefix', async () => {
     await keyring.keytar.setPassword(keyring.service, `${MAIN}#x`, 'another client "latchkey-desktop#x"');
-    await storeWith().write(sampleRecord());
+    await storeWith().write(sampleText());
     await storeWith().delete();
     expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([`${MAIN}#x`]);
   });
@@ -242,19 +271,25 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
       ['a locked collection', KEYRING_ERRORS.locked, /locked/],
     ])('maps %s to KEYCHAIN_UNAVAILABLE on read, write and delete', async (_name, message, pattern) => {
       const store = storeWith({ backend: brokenKeychain(message) });
-      expectKeychainUnavailable(await store.read().catch((e) => e), pattern);
-      expectKeychainUnavailable(await store.write(sampleRecord()).catch((e) => e), pattern);
-      expectKeychainUnavailable(await store.delete().catch((e) => e), pattern);
+      expectKeychainUnavailable(await store.read().catch((e: unknown) => e), pattern);
+      expectKeychainUnavailable(await store.write(sampleText()).catch((e: unknown) => e), pattern);
+      expectKeychainUnavailable(await store.delete().catch((e: unknown) => e), pattern);
       expect(store.stats()).toMatchObject({ reads: 1, writes: 1, deletes: 1, failures: 3 });
     });
 
     it('gives up on a call that never returns after the timeout', async () => {
       const store = storeWith({ backend: hungKeychain(), timeoutMs: 150 });
       const started = Date.now();
-      expectKeychainUnavailable(await store.read().catch((e) => e), /did not answer within 0\.2 s/);
+      expectKeychainUnavailable(await store.read().catch((e: unknown) => e), /did not answer within 0\.2 s/);
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(store.stats()).toMatchObject({ reads: 1, timeouts: 1 });
+    });
+
+    it('refuses text that is not ASCII (sizes are counted per character) before calling the keychain', async () => {
+      const store = storeWith();
+      await expect(store.write('Zoë')).rejects.toMatchObject({ code: 'INTERNAL' });
+      expect(store.stats().writes).toBe(0);
     });
 
     it('refuses an item cap too small to hold the manifest', () => {
@@ -263,9 +298,9 @@ describeOnPrivateKeyring('keytar secret store on the real keyring', () => {
 
     it('splits at the Windows Credential Manager cap by default on win32', async () => {
       const store = storeWith({ platform: 'win32' });
-      await store.write(sampleRecord({ idTokenLength: 1400 }));
+      await store.write(sampleText({ idTokenLength: 1400 }));
       expect(store.stats().record?.items).toBeGreaterThan(1);
-      await store.write(sampleRecord({ idTokenLength: 100 }));
+      await store.write(sampleText({ idTokenLength: 100 }));
       expect(store.stats().record?.items).toBe(1);
     });
   });

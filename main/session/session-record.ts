@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import type { Profile } from '../../common/session-state';
-import type { ProviderMetadata, TokenSet } from '../auth/types';
+import type {
+  ProviderMetadata,
+  ProviderSettings,
+  SignInResult,
+  TokenSet,
+  UserInfoClaims,
+} from '../auth/types';
 
 /**
- * The one record kept in the keychain per (issuer, client id). `v` is the format version: a record
- * of any other version is not ours to interpret and is removed (see secret-store.ts). The issuer and
- * client id are repeated inside so that a record found under our key but written for another
- * provider or client is never used.
+ * A session as data: the record kept in the keychain, how it is written and read back, and the pure
+ * rules that make one (a finished sign-in, a refresh, fresh userinfo claims). No I/O here; the
+ * session manager decides when, main/keychain stores the text.
+ *
+ * One record per (issuer, client id). `v` is the format version: a record of any other version is
+ * not ours to interpret and is removed. The issuer and client id are repeated inside so that a
+ * record found under our key but written for another provider or client is never used.
  */
 export const RECORD_FORMAT_VERSION = 1;
 
@@ -116,4 +125,77 @@ export function parseRecord(
     return { ok: false, reason: 'the saved session belongs to another provider or client' };
   }
   return { ok: true, record };
+}
+
+/** The keychain account of the record: one per (issuer, client id). */
+export function recordAccount(settings: Pick<ProviderSettings, 'issuer' | 'clientId'>): string {
+  return `${settings.issuer}|${settings.clientId}`;
+}
+
+/** The session a finished browser sign-in starts. */
+export function recordFromSignIn(
+  settings: Pick<ProviderSettings, 'issuer' | 'clientId'>,
+  result: SignInResult,
+  now: number,
+): SessionRecord {
+  return {
+    v: RECORD_FORMAT_VERSION,
+    issuer: settings.issuer,
+    clientId: settings.clientId,
+    subject: result.subject,
+    tokens: result.tokens,
+    profile: profileFromClaims(result.claims),
+    savedAt: now,
+  };
+}
+
+/**
+ * The session after a refresh. RFC 6749 §6: a provider that does not rotate sends no new refresh
+ * token, and the one just used stays valid; OIDC Core §12.2: a refresh response need not carry an
+ * ID token, and the original one still names the person (and is the `id_token_hint` for logout).
+ */
+export function renewedRecord(current: SessionRecord, fresh: TokenSet, now: number): SessionRecord {
+  const refreshToken = fresh.refreshToken ?? current.tokens.refreshToken;
+  const idToken = fresh.idToken ?? current.tokens.idToken;
+  return {
+    ...current,
+    tokens: { ...fresh, ...(refreshToken ? { refreshToken } : {}), ...(idToken ? { idToken } : {}) },
+    savedAt: now,
+  };
+}
+
+/**
+ * Maps standard OIDC claims (OpenID Connect Core 1.0 §5.1) to what the renderer may see. Only
+ * well-typed values are kept; anything else the provider sends stays out of the profile.
+ */
+export function profileFromClaims(claims: UserInfoClaims): Profile {
+  const profile: Profile = { sub: claims.sub };
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value.length > 0 ? value : undefined;
+  const name = text(claims.name);
+  const givenName = text(claims.given_name);
+  const familyName = text(claims.family_name);
+  const email = text(claims.email);
+  const picture = text(claims.picture);
+  if (name !== undefined) profile.name = name;
+  if (givenName !== undefined) profile.givenName = givenName;
+  if (familyName !== undefined) profile.familyName = familyName;
+  if (email !== undefined) profile.email = email;
+  if (typeof claims.email_verified === 'boolean') profile.emailVerified = claims.email_verified;
+  if (picture !== undefined) profile.picture = picture;
+  return profile;
+}
+
+const PROFILE_KEYS: readonly (keyof Profile)[] = [
+  'sub',
+  'name',
+  'givenName',
+  'familyName',
+  'email',
+  'emailVerified',
+  'picture',
+];
+
+export function sameProfile(a: Profile, b: Profile): boolean {
+  return PROFILE_KEYS.every((key) => a[key] === b[key]);
 }
