@@ -1,0 +1,577 @@
+/**
+ * The session state machine's decisions, one by one, in milliseconds: a scripted provider
+ * (tests/fixtures/scripted-provider.ts) and a keychain kept in memory stand in for the real ones, so
+ * that calls can be held in flight and failed on cue. The same behaviours against the real local
+ * provider and the real keyring are in tests/integration/session/.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionState } from '../../../../common/session-state';
+import { LatchkeyError } from '../../../../main/errors';
+import { createKeychainStore, type KeychainBackend } from '../../../../main/keychain/keychain-store';
+import { createSavedSession } from '../../../../main/session/saved-session';
+import {
+  createSessionManager,
+  type SessionManager,
+  type SessionManagerOptions,
+  type SessionTimers,
+} from '../../../../main/session/session-manager';
+import {
+  profileFromClaims,
+  RECORD_FORMAT_VERSION,
+  recordAccount,
+  type SessionRecord,
+} from '../../../../main/session/session-record';
+import { brokenKeychain, KEYRING_ERRORS, memoryKeychain } from '../../../fixtures/keychain';
+import {
+  ADA,
+  held,
+  issuedTokens,
+  PROVIDER_FAILURES,
+  SCRIPTED_SETTINGS,
+  scriptedProvider,
+  type ScriptedProvider,
+} from '../../../fixtures/scripted-provider';
+
+/** A clock and timers the test moves by hand. */
+function manualClock(start = 1_800_000_000_000) {
+  let time = start;
+  const pending = new Map<number, { at: number; callback: () => void }>();
+  let nextId = 1;
+  const timers: SessionTimers = {
+    setTimeout(callback, ms) {
+      const id = nextId++;
+      pending.set(id, { at: time + ms, callback });
+      return id;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle as number);
+    },
+  };
+  return {
+    now: () => time,
+    timers,
+    pendingDelays: () => [...pending.values()].map((timer) => timer.at - time),
+    /** Moves time on and runs every timer that falls due, in order. */
+    async advance(ms: number) {
+      time += ms;
+      for (;;) {
+        const due = [...pending.entries()]
+          .filter(([, timer]) => timer.at <= time)
+          .sort((a, b) => a[1].at - b[1].at);
+        if (due.length === 0) break;
+        const [id, timer] = due[0]!;
+        pending.delete(id);
+        timer.callback();
+        await flush();
+      }
+    },
+  };
+}
+
+/** Lets every promise chain that can move, move. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 20; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+const disposers: Array<() => void> = [];
+afterEach(() => disposers.splice(0).forEach((dispose) => dispose()));
+
+interface Rig {
+  manager: SessionManager;
+  provider: ScriptedProvider;
+  clock: ReturnType<typeof manualClock>;
+  backend: KeychainBackend & { items?: Map<string, string> };
+  states: SessionState[];
+  opened: string[];
+  saveRecord(record: SessionRecord): Promise<void>;
+  savedRecord(): Promise<SessionRecord | null>;
+}
+
+function rig(options: Partial<SessionManagerOptions> & { backend?: KeychainBackend } = {}): Rig {
+  const clock = manualClock();
+  const provider = scriptedProvider(clock.now);
+  const backend = options.backend ?? memoryKeychain();
+  const store = () =>
+    createKeychainStore({
+      account: recordAccount(SCRIPTED_SETTINGS),
+      service: 'test',
+      backend,
+      timeoutMs: 500,
+    });
+  const saved = () =>
+    createSavedSession({
+      store: store(),
+      settings: SCRIPTED_SETTINGS,
+      pause: async () => undefined,
+      retryDelayMs: 0,
+    });
+  const opened: string[] = [];
+  const manager = createSessionManager({
+    auth: provider,
+    store: store(),
+    openExternal: async (url) => {
+      opened.push(url);
+    },
+    now: clock.now,
+    timers: clock.timers,
+    platform: 'linux',
+    retry: { baseMs: 1_000, maxMs: 8_000, jitter: false },
+    writeRetries: 0,
+    ...options,
+  });
+  disposers.push(() => manager.dispose());
+  const states: SessionState[] = [];
+  manager.subscribe((state) => states.push(state));
+  return {
+    manager,
+    provider,
+    clock,
+    backend,
+    states,
+    opened,
+    saveRecord: (record) => saved().write(record, 1),
+    async savedRecord() {
+      const read = await saved().read();
+      return read.kind === 'found' ? read.record : null;
+    },
+  };
+}
+
+function recordFor(now: number, tokens = issuedTokens(now)): SessionRecord {
+  return {
+    v: RECORD_FORMAT_VERSION,
+    issuer: SCRIPTED_SETTINGS.issuer,
+    clientId: SCRIPTED_SETTINGS.clientId,
+    subject: ADA.sub,
+    tokens,
+    profile: profileFromClaims(ADA),
+    savedAt: now,
+  };
+}
+
+/** A rig restored into a signed-in session (its access token valid for an hour). */
+async function signedInRig(
+  options: Parameters<typeof rig>[0] = {},
+): Promise<Rig & { record: SessionRecord }> {
+  const r = rig(options);
+  const record = recordFor(r.clock.now());
+  await r.saveRecord(record);
+  await expect(r.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+  return { ...r, record };
+}
+
+describe('restoring at launch', () => {
+  it('with nothing saved: signed out, and discovery starts in the background for a quick sign-in', async () => {
+    const r = rig();
+    await expect(r.manager.restore()).resolves.toMatchObject({
+      status: 'signedOut',
+      storage: { kind: 'keychain' },
+    });
+    expect(r.provider.callsOf('discover')).toHaveLength(1);
+    expect(r.provider.callsOf('userinfo')).toHaveLength(0);
+  });
+
+  it('shows the saved profile at once, then confirms it with one userinfo call', async () => {
+    const r = rig();
+    const record = recordFor(r.clock.now());
+    await r.saveRecord(record);
+    await r.manager.restore();
+    expect(r.states.map((state) => state.status)).toEqual(['restoring', 'signedIn']);
+    expect(r.states[0]).toMatchObject({ profile: { name: 'Ada Lovelace' } });
+    expect(r.provider.callsOf('userinfo')).toEqual([
+      { op: 'userinfo', accessToken: record.tokens.accessToken },
+    ]);
+    expect(r.provider.callsOf('refresh')).toHaveLength(0);
+  });
+
+  it('saves the profile again only when the provider reports a change', async () => {
+    const r = rig();
+    await r.saveRecord(recordFor(r.clock.now()));
+    r.provider.script.userinfo = () => ({ ...ADA, name: 'Augusta Ada King' });
+    await r.manager.restore();
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', profile: { name: 'Augusta Ada King' } });
+    expect((await r.savedRecord())?.profile.name).toBe('Augusta Ada King');
+  });
+
+  it('with an expired access token: renews it and saves the rotated refresh token before using the new token', async () => {
+    const r = rig();
+    const record = recordFor(r.clock.now(), issuedTokens(r.clock.now(), { expiresAt: r.clock.now() - 1 }));
+    await r.saveRecord(record);
+    const renewed = issuedTokens(r.clock.now());
+    r.provider.script.refresh = () => renewed;
+    let savedWhenUsed: SessionRecord | null = null;
+    r.provider.script.userinfo = async () => {
+      savedWhenUsed = await r.savedRecord();
+      return { ...ADA };
+    };
+    await expect(r.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+    expect(r.provider.callsOf('refresh')).toEqual([
+      { op: 'refresh', refreshToken: record.tokens.refreshToken },
+    ]);
+    expect(r.provider.callsOf('userinfo')).toEqual([{ op: 'userinfo', accessToken: renewed.accessToken }]);
+    expect(savedWhenUsed).toMatchObject({ tokens: { refreshToken: renewed.refreshToken } });
+  });
+
+  it('treats a token that expires within the leeway as expired', async () => {
+    const r = rig({ expiryLeewayMs: 60_000 });
+    await r.saveRecord(
+      recordFor(r.clock.now(), issuedTokens(r.clock.now(), { expiresAt: r.clock.now() + 59_000 })),
+    );
+    await r.manager.restore();
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('an unusable saved record: removed, and the person is told why', async () => {
+    const backend = memoryKeychain();
+    const r = rig({ backend });
+    await backend.setPassword('test', recordAccount(SCRIPTED_SETTINGS), '{"v":7}');
+    await expect(r.manager.restore()).resolves.toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'recordUnreadable', message: expect.stringMatching(/format version 7.*removed/) },
+    });
+    expect(backend.items.size).toBe(0);
+  });
+
+  it('no keychain at all: signed out, the session will live in memory, with the remedy', async () => {
+    const r = rig({ backend: brokenKeychain(KEYRING_ERRORS.noSecretService) });
+    await expect(r.manager.restore()).resolves.toMatchObject({
+      status: 'signedOut',
+      storage: {
+        kind: 'memory',
+        problem: { code: 'KEYCHAIN_UNAVAILABLE' },
+        remedy: expect.stringMatching(/GNOME/),
+      },
+    });
+  });
+});
+
+describe('what a failure means', () => {
+  it('a refused refresh ends the session: the record is deleted and the reason shown', async () => {
+    const r = rig();
+    await r.saveRecord(recordFor(r.clock.now(), issuedTokens(r.clock.now(), { expiresAt: 0 })));
+    r.provider.script.refresh = () => {
+      throw PROVIDER_FAILURES.refused();
+    };
+    await expect(r.manager.restore()).resolves.toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'revoked', message: expect.stringMatching(/ended your session/) },
+    });
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('no refresh token and an expired access token: the session has ended, nothing is sent', async () => {
+    const r = rig();
+    const { refreshToken: _none, ...tokens } = issuedTokens(r.clock.now(), { expiresAt: 0 });
+    await r.saveRecord(recordFor(r.clock.now(), tokens));
+    await expect(r.manager.restore()).resolves.toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'revoked', message: expect.stringMatching(/cannot be renewed/) },
+    });
+    expect(r.provider.callsOf('refresh')).toHaveLength(0);
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('an unreachable provider keeps the session offline and re-checks with a doubling delay', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({
+      status: 'offline',
+      profile: { name: 'Ada Lovelace' },
+      lastError: { code: 'NETWORK' },
+      nextRetryAt: r.clock.now() + 1_000,
+    });
+    const since = (r.manager.getState() as { since: number }).since;
+    await r.clock.advance(1_000);
+    expect(r.manager.getState()).toMatchObject({
+      status: 'offline',
+      since,
+      nextRetryAt: r.clock.now() + 2_000,
+    });
+    await r.clock.advance(2_000);
+    expect(r.clock.pendingDelays()).toEqual([4_000]);
+
+    r.provider.script.userinfo = () => ({ ...ADA });
+    await r.clock.advance(4_000);
+    expect(r.manager.getState().status).toBe('signedIn');
+    expect(r.clock.pendingDelays()).toEqual([]);
+    expect(await r.savedRecord()).not.toBeNull();
+  });
+
+  it('after coming back, the next outage starts the backoff from the first delay again', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    await r.clock.advance(1_000);
+    r.provider.script.userinfo = () => ({ ...ADA });
+    await r.clock.advance(2_000);
+    expect(r.manager.getState().status).toBe('signedIn');
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.clock.pendingDelays()).toEqual([1_000]);
+  });
+
+  it('an unreachable refresh keeps the session and its refresh token', async () => {
+    const r = await signedInRig();
+    r.provider.script.refresh = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.clock.advance(2 * 3600_000);
+    await expect(r.manager.withAccessToken(async (token) => token)).rejects.toMatchObject({
+      code: 'NETWORK',
+    });
+    expect(r.manager.getState().status).toBe('offline');
+    expect((await r.savedRecord())?.tokens.refreshToken).toBe(r.record.tokens.refreshToken);
+  });
+
+  it('a users API that is down says nothing about the session', async () => {
+    const r = await signedInRig();
+    await expect(
+      r.manager.withAccessToken(async () => {
+        throw new LatchkeyError('NETWORK', 'users API down');
+      }),
+    ).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(r.manager.getState().status).toBe('signedIn');
+  });
+});
+
+describe('the access token', () => {
+  it('many callers with an expired token share one refresh and one keychain write', async () => {
+    const r = await signedInRig();
+    const renewal = held<ReturnType<typeof issuedTokens>>();
+    r.provider.script.refresh = () => renewal.promise;
+    await r.clock.advance(2 * 3600_000);
+    const calls = Array.from({ length: 20 }, () => r.manager.withAccessToken(async (token) => token));
+    await flush();
+    const renewed = issuedTokens(r.clock.now());
+    renewal.resolve(renewed);
+    expect(new Set(await Promise.all(calls))).toEqual(new Set([renewed.accessToken]));
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a 401 gets one refresh and one retry with the new token', async () => {
+    const r = await signedInRig();
+    const seen: string[] = [];
+    const value = await r.manager.withAccessToken(async (token) => {
+      seen.push(token);
+      if (seen.length === 1) throw PROVIDER_FAILURES.tokenRejected();
+      return 'done';
+    });
+    expect(value).toBe('done');
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).not.toBe(seen[0]);
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a 401 on a token renewed for this very call ends the session, with no second refresh', async () => {
+    const r = await signedInRig();
+    await expect(
+      r.manager.withAccessToken(async () => {
+        throw PROVIDER_FAILURES.tokenRejected();
+      }),
+    ).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('a 401 on a token another caller has already renewed retries with that token, without refreshing again', async () => {
+    const r = await signedInRig();
+    const firstCall = held<void>();
+    const seen: string[] = [];
+    const slow = r.manager.withAccessToken(async (token) => {
+      seen.push(token);
+      if (seen.length === 1) {
+        await firstCall.promise;
+        throw PROVIDER_FAILURES.tokenRejected();
+      }
+      return token;
+    });
+    await flush();
+    // Meanwhile another caller meets a 401 and renews.
+    let other = 0;
+    const renewedByOther = await r.manager.withAccessToken(async (token) => {
+      other += 1;
+      if (other === 1) throw PROVIDER_FAILURES.tokenRejected();
+      return token;
+    });
+    firstCall.resolve();
+    await expect(slow).resolves.toBe(renewedByOther);
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('keeps the old ID token when a refresh returns none (it is the hint for signing out everywhere)', async () => {
+    const r = await signedInRig();
+    r.provider.script.refresh = () => {
+      const { idToken: _none, ...tokens } = issuedTokens(r.clock.now());
+      return tokens;
+    };
+    await r.clock.advance(2 * 3600_000);
+    await r.manager.withAccessToken(async (token) => token);
+    await r.manager.signOut({ everywhere: true });
+    expect(r.provider.callsOf('endSessionUrl')).toEqual([
+      { op: 'endSessionUrl', idTokenHint: r.record.tokens.idToken },
+    ]);
+  });
+});
+
+describe('signing out', () => {
+  it('deletes the record and revokes the grant through its refresh token', async () => {
+    const r = await signedInRig();
+    await r.manager.signOut({ everywhere: false });
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    expect(await r.savedRecord()).toBeNull();
+    expect(r.provider.callsOf('revokeGrant')).toEqual([
+      { op: 'revokeGrant', tokens: expect.objectContaining({ refreshToken: r.record.tokens.refreshToken }) },
+    ]);
+    expect(r.opened).toEqual([]);
+  });
+
+  it('everywhere also opens the provider logout page in the browser', async () => {
+    const r = await signedInRig();
+    await r.manager.signOut({ everywhere: true });
+    expect(r.opened).toEqual([`${SCRIPTED_SETTINGS.issuer}/logout`]);
+  });
+
+  it('a failed revocation is reported, and the person is signed out anyway', async () => {
+    const r = await signedInRig();
+    r.provider.script.revokeGrant = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.signOut({ everywhere: false });
+    expect(r.manager.getState().status).toBe('signedOut');
+    expect(await r.savedRecord()).toBeNull();
+    expect(r.manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
+  });
+
+  it('during a refresh: stays signed out, writes nothing, and revokes the grant the refresh brought', async () => {
+    const r = await signedInRig();
+    const renewal = held<ReturnType<typeof issuedTokens>>();
+    r.provider.script.refresh = () => renewal.promise;
+    await r.clock.advance(2 * 3600_000);
+    const call = r.manager.withAccessToken(async (token) => token);
+    await flush();
+    await r.manager.signOut({ everywhere: false });
+    const renewed = issuedTokens(r.clock.now());
+    renewal.resolve(renewed);
+    await expect(call).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+    await flush();
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    expect(await r.savedRecord()).toBeNull();
+    expect(r.provider.callsOf('revokeGrant').map((call) => call.tokens.refreshToken)).toEqual([
+      r.record.tokens.refreshToken,
+      renewed.refreshToken,
+    ]);
+  });
+
+  it('while offline cancels the pending re-check', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.clock.pendingDelays()).toHaveLength(1);
+    await r.manager.signOut({ everywhere: false });
+    expect(r.clock.pendingDelays()).toEqual([]);
+  });
+});
+
+describe('signing in', () => {
+  function completeWith(r: Rig) {
+    const browser = held<Awaited<ReturnType<ScriptedProvider['script']['signIn']>>>();
+    r.provider.script.signIn = () => browser.promise;
+    return {
+      succeed: () =>
+        browser.resolve({ tokens: issuedTokens(r.clock.now()), subject: ADA.sub, claims: { ...ADA } }),
+      fail: (error: unknown) => browser.reject(error),
+    };
+  }
+
+  it('shows the attempt with its link, then the profile once the record is saved', async () => {
+    const r = rig();
+    const browser = completeWith(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signingIn',
+      authorizationUrl: expect.stringContaining('/authorize'),
+      expiresAt: r.clock.now() + 10 * 60_000,
+    });
+    browser.succeed();
+    await expect(signingIn).resolves.toMatchObject({ sub: ADA.sub, name: 'Ada Lovelace' });
+    expect(r.manager.getState().status).toBe('signedIn');
+    expect((await r.savedRecord())?.subject).toBe(ADA.sub);
+  });
+
+  it('cancel: signed out with no reason, and a grant that arrives late is revoked, not kept', async () => {
+    const r = rig();
+    const browser = completeWith(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    r.manager.cancelSignIn();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    expect(r.manager.getState()).toEqual({ status: 'signedOut', storage: { kind: 'keychain' } });
+    browser.succeed();
+    await flush();
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('a second sign-in replaces the first attempt', async () => {
+    const r = rig();
+    completeWith(r);
+    const first = r.manager.signIn();
+    await flush();
+    const second = r.manager.signIn();
+    await expect(first).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    expect(r.manager.getState().status).toBe('signingIn');
+    r.manager.cancelSignIn();
+    await expect(second).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+  });
+
+  it('a provider refusal is shown on the signed-out screen', async () => {
+    const r = rig();
+    const browser = completeWith(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    browser.fail(new LatchkeyError('PROVIDER_ERROR', 'Sign-in was declined at the provider.'));
+    await expect(signingIn).rejects.toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'signInFailed', error: { code: 'PROVIDER_ERROR' } },
+    });
+  });
+
+  it('with a keychain that refuses writes: signed in, kept in memory, and saved once the keychain works again', async () => {
+    const real = memoryKeychain();
+    let refuse = true;
+    const backend: KeychainBackend = {
+      ...real,
+      setPassword: (...args) =>
+        refuse ? Promise.reject(new Error(KEYRING_ERRORS.locked)) : real.setPassword(...args),
+    };
+    const r = rig({ backend });
+    const browser = completeWith(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    browser.succeed();
+    await signingIn;
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedIn',
+      storage: {
+        kind: 'memory',
+        problem: { code: 'KEYCHAIN_UNAVAILABLE', message: expect.stringMatching(/locked/) },
+      },
+    });
+    refuse = false;
+    await r.clock.advance(2 * 3600_000); // the next refresh saves again
+    await r.manager.withAccessToken(async (token) => token);
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', storage: { kind: 'keychain' } });
+    expect(await r.savedRecord()).not.toBeNull();
+  });
+});
