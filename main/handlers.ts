@@ -8,7 +8,7 @@ export interface HandlerDeps {
 }
 
 /**
- * The one handler table: main/ipc.ts registers exactly these functions on ipcMain, and the tests and
+ * The one handler table: main/electron/ipc.ts registers exactly these functions on ipcMain, and the tests and
  * the browser harness call them directly. Inputs arrive parsed (the IPC wrapper validated them);
  * failures throw LatchkeyError and the wrapper turns them into coded results.
  */

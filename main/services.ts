@@ -13,7 +13,7 @@ import type { SessionManager } from './session/types';
 
 /**
  * The Electron-free composition: provider client, keychain store, session, account client and the one
- * handler table. main/app.ts builds the app from this; the integration tests and the browser harness
+ * handler table. main/electron/app.ts builds the app from this; the integration tests and the browser harness
  * build exactly the same thing, with only the transport (ipcMain) left out.
  */
 export interface ServicesOptions {
@@ -43,7 +43,7 @@ export interface Services {
   store: SecretStore;
   session: SessionManager;
   account: AccountClient;
-  /** What main/ipc.ts registers and what tests call. */
+  /** What main/electron/ipc.ts registers and what tests call. */
   handlers: HandlerTable;
   /** Stops the session's timers and cancels a pending sign-in. The keychain record stays. */
   dispose(): void;

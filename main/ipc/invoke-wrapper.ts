@@ -104,7 +104,7 @@ export function wrapHandler<K extends MethodName>(
   };
 }
 
-/** Every contract method, wrapped: what main/ipc.ts registers, one route per channel. */
+/** Every contract method, wrapped: what main/electron/ipc.ts registers, one route per channel. */
 export function buildIpcRoutes(handlers: HandlerTable, policy: SenderPolicy, log?: IpcLog): IpcRoute[] {
   return METHOD_NAMES.map((name) => ({
     name,

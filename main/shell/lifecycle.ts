@@ -6,7 +6,7 @@ import { signInJustCompleted } from './sign-in-focus';
 
 /**
  * The app's reactions to the outside world, written against the few event sources they need so that
- * they run in tests as in the app (main/app.ts passes Electron's `app` and `powerMonitor`):
+ * they run in tests as in the app (main/electron/app.ts passes Electron's `app` and `powerMonitor`):
  * - a second launch brings the running window to the front (the single-instance lock is in app.ts);
  * - waking from sleep, unlocking the screen and the network coming back re-check the session at once
  *   (DESIGN.md: "re-checks by itself ... when the machine wakes, when the network returns");

@@ -1,7 +1,7 @@
 /**
  * The BrowserWindow's webPreferences, item by item from Electron's security checklist
  * (https://www.electronjs.org/docs/latest/tutorial/security). Plain data so that a unit test can
- * pin every value without Electron; main/window.ts passes it to `new BrowserWindow` unchanged.
+ * pin every value without Electron; main/electron/window.ts passes it to `new BrowserWindow` unchanged.
  * Values that are already Electron's defaults are still written out: a default can change between
  * majors, an explicit value cannot.
  */

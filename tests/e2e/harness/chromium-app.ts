@@ -27,7 +27,7 @@ export interface ChromiumAppOptions {
   session?: ServicesOptions['sessionOptions'];
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
-  /** What the shell reports of the provider; main/app.ts says local-demo when it started the demo one. */
+  /** What the shell reports of the provider; main/electron/app.ts says local-demo when it started the demo one. */
   providerKind?: 'local-demo' | 'configured';
 }
 
@@ -38,7 +38,7 @@ const quietLog = {
   debug: () => undefined,
 };
 
-/** As main/app.ts decorates: pictures served from /avatar on the page's own origin (img-src 'self'). */
+/** As main/electron/app.ts decorates: pictures served from /avatar on the page's own origin (img-src 'self'). */
 function decorationsFor(origin: string, issuer: string, kind: 'local-demo' | 'configured'): ShellDecorations {
   return {
     provider: { kind, issuer },

@@ -13,7 +13,7 @@ vi.mock('electron', async () => {
   return fake.current;
 });
 
-const windowModule = await import('../../../main/window');
+const windowModule = await import('../../../main/electron/window');
 const electron = () => fake.current;
 
 function navigationEvent(url: string, extra: Record<string, unknown> = {}) {

@@ -1,25 +1,25 @@
 import { app, BrowserWindow, dialog, net, powerMonitor, session as electronSession, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostics } from '../common/diagnostics';
-import type { ProviderSettings } from './auth/types';
-import { avatarUrlFor, createAvatarCache } from './avatar';
-import { configurationHelp, localDemoSettings, resolveProviderChoice } from './config';
-import { userDataDirFlag } from './config/sources';
-import { isLatchkeyError } from './errors';
+import type { Diagnostics } from '../../common/diagnostics';
+import type { ProviderSettings } from '../auth/types';
+import { avatarUrlFor, createAvatarCache } from '../avatar';
+import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config';
+import { userDataDirFlag } from '../config/sources';
+import { isLatchkeyError } from '../errors';
 import { broadcastSessionState, registerIpcHandlers } from './ipc';
-import { createFileLogger, type Logger } from './log';
-import { redactValue } from './log-redaction';
-import { createServices, type Services } from './services';
-import { externalLinkAllowlist } from './shell/external-links';
-import { wireLifecycle, type Lifecycle } from './shell/lifecycle';
-import { createOpenExternal } from './shell/open-external';
+import { createFileLogger, type Logger } from '../log';
+import { redactValue } from '../log-redaction';
+import { createServices, type Services } from '../services';
+import { externalLinkAllowlist } from '../shell/external-links';
+import { wireLifecycle, type Lifecycle } from '../shell/lifecycle';
+import { createOpenExternal } from '../shell/open-external';
 import {
   currentPicture,
   decoratedSubscribe,
   decorateHandlers,
   type ShellDecorations,
-} from './shell/shell-handlers';
+} from '../shell/shell-handlers';
 import {
   bringToFront,
   createMainWindow,
@@ -202,7 +202,7 @@ async function chooseProvider(log: Logger): Promise<ChosenProvider | undefined> 
 
   // Development with nothing configured: the local provider, in this process. Imported lazily so a
   // packaged build (where it is never used and oidc-provider is not shipped) never loads it.
-  const { startIdp } = await import('../idp');
+  const { startIdp } = await import('../../idp');
   const idp = await startIdp({ port: LOCAL_PROVIDER_PORT }).catch((error: unknown) => {
     log.warn(`port ${LOCAL_PROVIDER_PORT} is taken, the local provider uses another one`, error);
     return startIdp({ port: 0 });

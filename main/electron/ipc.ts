@@ -1,14 +1,15 @@
 import { ipcMain, type BrowserWindow, type IpcMain } from 'electron';
-import type { HandlerTable } from '../common/contract';
-import { buildIpcRoutes, type IpcLog } from './ipc/invoke-wrapper';
-import type { SenderPolicy } from './ipc/sender-guard';
-import { startSessionStateBroadcast } from './ipc/state-broadcast';
-import type { SessionManager } from './session/types';
+import type { HandlerTable } from '../../common/contract';
+import { buildIpcRoutes, type IpcLog } from '../ipc/invoke-wrapper';
+import type { SenderPolicy } from '../ipc/sender-guard';
+import { startSessionStateBroadcast } from '../ipc/state-broadcast';
+import type { SessionManager } from '../session/types';
 
 /**
  * The Electron transport of the contract, and nothing else: every channel goes through the one
- * wrapper in ./ipc/invoke-wrapper (sender guard, input schema, error codes), which is tested without
- * Electron. Only this file of the IPC layer imports `electron`.
+ * wrapper in main/ipc/invoke-wrapper.ts (sender guard, input schema, error codes) and every push
+ * through main/ipc/state-broadcast.ts, both tested without Electron. The rules live in main/ipc/;
+ * only this file of the IPC layer imports `electron`.
  */
 
 export interface RegisterIpcOptions extends SenderPolicy {

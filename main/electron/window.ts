@@ -1,14 +1,14 @@
 import { BrowserWindow, dialog, protocol, type Session, type WebContents } from 'electron';
-import { APP_SCHEME } from '../common/app-origin';
-import type { Logger } from './log';
-import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from './shell/app-protocol';
-import type { ExternalLinkRule } from './shell/external-links';
-import { decideNavigation, decidePermission } from './shell/navigation-policy';
-import { secureWebPreferences } from './shell/web-preferences';
+import { APP_SCHEME } from '../../common/app-origin';
+import type { Logger } from '../log';
+import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from '../shell/app-protocol';
+import type { ExternalLinkRule } from '../shell/external-links';
+import { decideNavigation, decidePermission } from '../shell/navigation-policy';
+import { secureWebPreferences } from '../shell/web-preferences';
 
 /**
  * The window and every Electron security setting around it. The decisions themselves live in plain
- * modules under ./shell (tested without Electron); this file only attaches them to Electron's hooks.
+ * modules under main/shell (tested without Electron); this file only attaches them to Electron's hooks.
  */
 
 /**
