@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Diagnostics } from '../../common/diagnostics';
 import type { ProviderSettings } from '../auth/types';
 import { avatarUrlFor, createAvatarCache } from '../avatar';
-import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config';
+import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config/settings';
 import { userDataDirFlag } from '../config/sources';
 import { isLatchkeyError } from '../errors';
 import { broadcastSessionState, registerIpcHandlers } from './ipc';

@@ -28,7 +28,7 @@ export function externalLinkAllowlist(issuer: string): ExternalLinkRule[] {
   try {
     rules.push({ origin: new URL(issuer).origin });
   } catch {
-    // An invalid issuer never got this far (config.ts validates it); nothing to allow.
+    // An invalid issuer never got this far (main/config/settings.ts validates it); nothing to allow.
   }
   return rules;
 }

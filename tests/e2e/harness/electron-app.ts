@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from '@playwright/test';
 import { TEST_OPEN_EXTERNAL_ENV, TEST_OPEN_EXTERNAL_PREFIX } from '../../../main/shell/open-external';
-import { ENV_NAMES } from '../../../main/config';
+import { ENV_NAMES } from '../../../main/config/sources';
 import type { LatchkeyApi } from '../../../common/contract';
 import type { AppDriver } from './app-driver';
 import { ExternalUrlQueue } from './external-urls';
