@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { APP_ORIGIN } from '../common/app-origin';
 import { isSecureTransport } from './auth/issuer';
 import type { Logger } from './log';
+import type { SessionManager } from './session/types';
 
 /**
  * The profile picture, fetched by main once per picture URL and served to the page from
@@ -37,6 +38,12 @@ const IMAGE_TYPES = new Set([
 export function avatarUrlFor(picture: string): string {
   const version = createHash('sha256').update(picture).digest('hex').slice(0, 16);
   return `${APP_ORIGIN}/avatar?v=${version}`;
+}
+
+/** The provider picture URL of the current session, if any: what app://latchkey/avatar serves. */
+export function currentPicture(session: Pick<SessionManager, 'getState'>): string | undefined {
+  const state = session.getState();
+  return 'profile' in state ? state.profile.picture : undefined;
 }
 
 export interface AvatarCacheOptions {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '../../common/diagnostics';
 import type { ProviderSettings } from '../auth/types';
-import { avatarUrlFor, createAvatarCache } from '../avatar';
+import { avatarUrlFor, createAvatarCache, currentPicture } from '../avatar';
 import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config/settings';
 import { userDataDirFlag } from '../config/sources';
 import { isLatchkeyError } from '../errors';
@@ -14,12 +14,6 @@ import { createServices, type Services } from '../services';
 import { externalLinkAllowlist } from '../shell/external-links';
 import { wireLifecycle, type Lifecycle } from '../shell/lifecycle';
 import { createOpenExternal } from '../shell/open-external';
-import {
-  currentPicture,
-  decoratedSubscribe,
-  decorateHandlers,
-  type ShellDecorations,
-} from '../shell/shell-handlers';
 import {
   bringToFront,
   createMainWindow,
@@ -97,6 +91,7 @@ async function main(): Promise<RunningApp | undefined> {
     openExternal,
     log,
     sessionOptions: { platform: process.platform },
+    decorations: { provider: providerInfo, localPicture: avatarUrlFor },
   });
 
   const avatars = createAvatarCache({ cacheDir: join(app.getPath('userData'), 'avatars'), log });
@@ -130,15 +125,10 @@ async function main(): Promise<RunningApp | undefined> {
   };
   openWindow();
 
-  const decorations: ShellDecorations = { provider: providerInfo, localPicture: avatarUrlFor };
   const isTrustedWebContents = (id: number): boolean => trusted.has(id);
-  registerIpcHandlers({
-    handlers: decorateHandlers(services.handlers, decorations),
-    isTrustedWebContents,
-    log,
-  });
+  registerIpcHandlers({ handlers: services.handlers, isTrustedWebContents, log });
   broadcastSessionState({
-    session: decoratedSubscribe(services.session, decorations),
+    session: services.stateUpdates,
     windows: () => BrowserWindow.getAllWindows(),
     isTrustedWebContents,
     log,
