@@ -11,9 +11,8 @@ import { broadcastSessionState, registerIpcHandlers } from './ipc';
 import { createFileLogger, type Logger } from '../log';
 import { redactValue } from '../log-redaction';
 import { createServices, type Services } from '../services';
-import { externalLinkAllowlist } from '../shell/external-links';
+import { createOpenExternal, externalLinkAllowlist } from '../shell/external-links';
 import { wireLifecycle, type Lifecycle } from '../shell/lifecycle';
-import { createOpenExternal } from '../shell/open-external';
 import {
   bringToFront,
   createMainWindow,

@@ -2,9 +2,8 @@ import { BrowserWindow, dialog, protocol, type Session, type WebContents } from 
 import { APP_SCHEME } from '../../common/app-origin';
 import type { Logger } from '../log';
 import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from '../shell/app-protocol';
-import type { ExternalLinkRule } from '../shell/external-links';
-import { decideNavigation, decidePermission } from '../shell/navigation-policy';
-import { secureWebPreferences } from '../shell/web-preferences';
+import { decideNavigation, type ExternalLinkRule } from '../shell/external-links';
+import { decidePermission, secureWebPreferences } from '../shell/window-security';
 
 /**
  * The window and every Electron security setting around it. The decisions themselves live in plain

@@ -2,7 +2,7 @@ import { readFile as readFileCallback, realpath as realpathCallback, stat as sta
 import { promisify } from 'node:util';
 import { extname, isAbsolute, resolve, sep } from 'node:path';
 import { APP_HOST, APP_SCHEME } from '../../common/app-origin';
-import { RENDERER_CSP } from './content-security-policy';
+import { RENDERER_CSP } from './window-security';
 
 /**
  * The app:// protocol: the renderer's files, served by main from dist/renderer and nothing else.

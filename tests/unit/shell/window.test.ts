@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../main/log';
 import { externalLinkAllowlist } from '../../../main/shell/external-links';
-import { secureWebPreferences } from '../../../main/shell/web-preferences';
+import { secureWebPreferences } from '../../../main/shell/window-security';
 import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
 
 // The Electron binary cannot run here: the module is replaced by recording fakes (see fake-electron.ts).
