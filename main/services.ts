@@ -9,7 +9,8 @@ import {
   type KeytarSecretStoreOptions,
   type SecretStore,
 } from './session/secret-store';
-import { createSessionManager, type SessionLog, type SessionManagerOptions } from './session/session-manager';
+import type { Logger } from './log';
+import { createSessionManager, type SessionManagerOptions } from './session/session-manager';
 import type { SessionManager } from './session/types';
 
 /**
@@ -46,7 +47,7 @@ export interface ServicesOptions {
   now?: () => number;
   /** Replaces fetch for every provider request (auth and users API), e.g. to inject faults. */
   fetch?: typeof fetch;
-  log?: SessionLog;
+  log?: Logger;
   /** What the page is shown instead of the session's own values (see PageDecorations). */
   decorations?: PageDecorations;
   /** Further session settings (timeouts, retries, timers, platform). */

@@ -8,8 +8,7 @@ import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../
 import { userDataDirFlag } from '../config/sources';
 import { isLatchkeyError } from '../errors';
 import { broadcastSessionState, registerIpcHandlers } from './ipc';
-import { createFileLogger, type Logger } from '../log';
-import { redactValue } from '../log-redaction';
+import { createFileLogger, redactValue, type Logger } from '../log';
 import { createServices, type Services } from '../services';
 import { createOpenExternal, externalLinkAllowlist } from '../shell/external-links';
 import { wireLifecycle, type Lifecycle } from '../shell/lifecycle';

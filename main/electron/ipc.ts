@@ -1,8 +1,9 @@
 import { ipcMain, type BrowserWindow, type IpcMain } from 'electron';
 import type { HandlerTable } from '../../common/contract';
-import { buildIpcRoutes, type IpcLog } from '../ipc/invoke-wrapper';
+import { buildIpcRoutes } from '../ipc/invoke-wrapper';
 import type { SenderPolicy } from '../ipc/sender-guard';
 import { startSessionStateBroadcast } from '../ipc/state-broadcast';
+import type { Logger } from '../log';
 import type { SessionManager } from '../session/types';
 
 /**
@@ -14,7 +15,7 @@ import type { SessionManager } from '../session/types';
 
 export interface RegisterIpcOptions extends SenderPolicy {
   handlers: HandlerTable;
-  log?: IpcLog;
+  log?: Pick<Logger, 'warn' | 'error'>;
   /** Defaults to Electron's ipcMain. */
   ipc?: Pick<IpcMain, 'handle' | 'removeHandler'>;
 }
@@ -34,7 +35,7 @@ export interface BroadcastSessionStateOptions extends SenderPolicy {
   session: Pick<SessionManager, 'subscribe'>;
   /** The app's windows at push time, e.g. `() => BrowserWindow.getAllWindows()`. */
   windows: () => readonly BrowserWindow[];
-  log?: IpcLog;
+  log?: Pick<Logger, 'warn' | 'error'>;
 }
 
 /** Pushes every SessionState change to each trusted window on our origin; returns the unsubscribe. */

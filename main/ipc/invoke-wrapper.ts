@@ -9,6 +9,7 @@ import { describeIssues } from '../../common/describe-issues';
 import { RESERVED_METADATA_KEYS } from '../../common/metadata-rules';
 import { fail, ok, type Result } from '../../common/result';
 import { toErrorInfo } from '../errors';
+import type { Logger } from '../log';
 import { toPlainData } from './plain-data';
 import { checkSender, type InvokeEventLike, type SenderPolicy } from './sender-guard';
 
@@ -16,11 +17,6 @@ import { checkSender, type InvokeEventLike, type SenderPolicy } from './sender-g
  * The one wrapper every IPC handler goes through: sender check, input validation, error mapping.
  * It never throws and never rejects: whatever happens, the renderer gets a Result with a code.
  */
-
-export interface IpcLog {
-  warn(message: string): void;
-  error(message: string): void;
-}
 
 export type InvokeHandler<K extends MethodName = MethodName> = (
   event: InvokeEventLike,
@@ -66,7 +62,7 @@ export function wrapHandler<K extends MethodName>(
   name: K,
   handler: HandlerTable[K],
   policy: SenderPolicy,
-  log: IpcLog = console,
+  log: Pick<Logger, 'warn' | 'error'> = console,
 ): InvokeHandler<K> {
   const { channel, input: schema } = contract[name];
   return async (event, input) => {
@@ -105,7 +101,11 @@ export function wrapHandler<K extends MethodName>(
 }
 
 /** Every contract method, wrapped: what main/electron/ipc.ts registers, one route per channel. */
-export function buildIpcRoutes(handlers: HandlerTable, policy: SenderPolicy, log?: IpcLog): IpcRoute[] {
+export function buildIpcRoutes(
+  handlers: HandlerTable,
+  policy: SenderPolicy,
+  log?: Pick<Logger, 'warn' | 'error'>,
+): IpcRoute[] {
   return METHOD_NAMES.map((name) => ({
     name,
     channel: contract[name].channel,

@@ -1,7 +1,7 @@
 import { SESSION_STATE_EVENT } from '../../common/contract';
 import type { SessionState } from '../../common/session-state';
 import type { SessionManager } from '../session/types';
-import type { IpcLog } from './invoke-wrapper';
+import type { Logger } from '../log';
 import { toPlainData } from './plain-data';
 import { APP_ORIGIN, originOf } from '../../common/app-origin';
 
@@ -19,7 +19,7 @@ export interface BroadcastOptions {
   targets: () => Iterable<BroadcastTarget>;
   isTrustedWebContents(webContentsId: number): boolean;
   allowedOrigins?: readonly string[];
-  log?: IpcLog;
+  log?: Pick<Logger, 'warn' | 'error'>;
 }
 
 /**
