@@ -14,7 +14,7 @@ import type { SessionManager } from './session/types';
  * the user-data folder is fine; no credential is ever sent with the request. Plain Node.
  */
 
-export interface AvatarImage {
+interface AvatarImage {
   body: Uint8Array;
   contentType: string;
 }
@@ -46,7 +46,7 @@ export function currentPicture(session: Pick<SessionManager, 'getState'>): strin
   return 'profile' in state ? state.profile.picture : undefined;
 }
 
-export interface AvatarCacheOptions {
+interface AvatarCacheOptions {
   fetch?: typeof globalThis.fetch;
   /** Folder for the on-disk copy (user data); memory only when absent. */
   cacheDir?: string;
@@ -54,7 +54,7 @@ export interface AvatarCacheOptions {
   now?: () => number;
 }
 
-export interface AvatarCache {
+interface AvatarCache {
   /** The image for `pictureUrl`: from memory, from disk, or downloaded once. Null when unavailable. */
   get(pictureUrl: string | undefined): Promise<AvatarImage | null>;
 }

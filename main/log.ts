@@ -18,7 +18,7 @@ export interface Logger {
   error(...args: unknown[]): void;
 }
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export const silentLogger: Logger = {
   debug: () => undefined,
@@ -36,7 +36,7 @@ export function withRedaction(sink: Logger): Logger {
   return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
 }
 
-export interface FileLoggerOptions {
+interface FileLoggerOptions {
   /** Absolute path of the log file (in the app: `app.getPath('logs')/main.log`). */
   filePath: string;
   /** Lowest level written to the file. */
@@ -115,7 +115,7 @@ function normaliseName(name: string): string {
 }
 
 /** Whether a field called `name` holding `value` must be cut from a log. */
-export function isSecretField(name: string, value: unknown): boolean {
+function isSecretField(name: string, value: unknown): boolean {
   if (value === undefined || value === null) return false;
   const normalised = normaliseName(name);
   if (SECRET_NAMES.has(normalised)) return true;

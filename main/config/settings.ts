@@ -36,7 +36,7 @@ export const AUTH0_SCOPES = [
 /** A generic OpenID provider: the standard claims and a refresh token, nothing provider-specific. */
 export const GENERIC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
-export type ProviderChoice =
+type ProviderChoice =
   /** Settings were given and are valid. */
   | { kind: 'configured'; settings: ProviderSettings }
   /** Nothing configured, development build: start the local provider in-process and use it. */
@@ -53,7 +53,7 @@ export interface ConfigInputs {
   isPackaged: boolean;
 }
 
-export function settingsFilePath(userDataDir: string): string {
+function settingsFilePath(userDataDir: string): string {
   return join(userDataDir, SETTINGS_FILE_NAME);
 }
 

@@ -7,11 +7,11 @@ import { avatarUrlFor, createAvatarCache, currentPicture } from '../avatar';
 import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config/settings';
 import { userDataDirFlag } from '../config/sources';
 import { isLatchkeyError } from '../errors';
-import { broadcastSessionState, registerIpcHandlers } from './ipc';
 import { createFileLogger, redactValue, type Logger } from '../log';
 import { createServices, type Services } from '../services';
 import { createOpenExternal, externalLinkAllowlist } from '../shell/external-links';
 import { wireLifecycle, type Lifecycle } from '../shell/lifecycle';
+import { broadcastSessionState, registerIpcHandlers } from './ipc';
 import {
   bringToFront,
   createMainWindow,
@@ -35,7 +35,7 @@ export interface RunningApp {
 }
 
 /** The port the local demo provider prefers in development (its issuer is then stable across runs). */
-export const LOCAL_PROVIDER_PORT = 4400;
+const LOCAL_PROVIDER_PORT = 4400;
 
 // Must happen before `ready`: a scheme registered later is not privileged (no origin, not secure).
 registerAppScheme();
@@ -206,7 +206,8 @@ async function chooseProvider(log: Logger): Promise<ChosenProvider | undefined> 
 }
 
 /**
- * The folder holding dist/ (app.asar when packaged). From the bundle's own location (dist/main), not
+ * The folder holding dist/ (app.asar when packaged). From the bundle's own location (dist/main, where
+ * scripts/build-main.mjs writes app.cjs whatever folder this source file sits in), not
  * app.getAppPath(): launched as `electron dist/main/app.cjs` (as the Playwright project does), the
  * app path is dist/main itself.
  */

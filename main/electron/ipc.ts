@@ -13,7 +13,7 @@ import type { SessionManager } from '../session/types';
  * only this file of the IPC layer imports `electron`.
  */
 
-export interface RegisterIpcOptions extends SenderPolicy {
+interface RegisterIpcOptions extends SenderPolicy {
   handlers: HandlerTable;
   log?: Pick<Logger, 'warn' | 'error'>;
   /** Defaults to Electron's ipcMain. */
@@ -31,7 +31,8 @@ export function registerIpcHandlers(options: RegisterIpcOptions): () => void {
   };
 }
 
-export interface BroadcastSessionStateOptions extends SenderPolicy {
+interface BroadcastSessionStateOptions extends SenderPolicy {
+  /** The state changes to push: createServices's `stateUpdates`, decorated as the handlers answer. */
   session: Pick<SessionManager, 'subscribe'>;
   /** The app's windows at push time, e.g. `() => BrowserWindow.getAllWindows()`. */
   windows: () => readonly BrowserWindow[];

@@ -58,7 +58,7 @@ export function denyAllPermissions(session: Session, log: Logger): void {
   session.setDisplayMediaRequestHandler((_request, callback) => callback(null));
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   allowlist: readonly ExternalLinkRule[];
   openExternal: (url: string) => Promise<void>;
   log: Logger;
@@ -111,7 +111,7 @@ function describeUrl(url: string): string {
   }
 }
 
-export interface MainWindowOptions {
+interface MainWindowOptions {
   preloadPath: string;
   devTools: boolean;
   /** Linux and Windows in development; packaged builds take the icon from the executable. */

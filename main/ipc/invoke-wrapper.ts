@@ -16,9 +16,11 @@ import { checkSender, type InvokeEventLike, type SenderPolicy } from './sender-g
 /**
  * The one wrapper every IPC handler goes through: sender check, input validation, error mapping.
  * It never throws and never rejects: whatever happens, the renderer gets a Result with a code.
+ * Plain Node, like the rest of main/ipc/; main/electron/ipc.ts is the transport that hands these
+ * routes to ipcMain, and the tests and the browser harness call the very same routes.
  */
 
-export type InvokeHandler<K extends MethodName = MethodName> = (
+type InvokeHandler<K extends MethodName = MethodName> = (
   event: InvokeEventLike,
   input: unknown,
 ) => Promise<Result<MethodOutput<K>>>;
@@ -58,7 +60,7 @@ function describeThrown(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
 }
 
-export function wrapHandler<K extends MethodName>(
+function wrapHandler<K extends MethodName>(
   name: K,
   handler: HandlerTable[K],
   policy: SenderPolicy,

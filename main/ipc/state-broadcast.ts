@@ -13,7 +13,7 @@ export interface BroadcastTarget {
   send(channel: string, payload: SessionState): void;
 }
 
-export interface BroadcastOptions {
+interface BroadcastOptions {
   session: Pick<SessionManager, 'subscribe'>;
   /** The windows' webContents at the moment of each push (windows come and go). */
   targets: () => Iterable<BroadcastTarget>;

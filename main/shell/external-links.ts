@@ -16,7 +16,7 @@ import type { Logger } from '../log';
  */
 
 /** The project's documentation: the only non-provider place the UI links to. */
-export const PROJECT_DOCS_ORIGINS = ['https://github.com'] as const;
+const PROJECT_DOCS_ORIGINS = ['https://github.com'] as const;
 export const PROJECT_DOCS_PATH_PREFIX = '/latchkey-app/';
 
 export interface ExternalLinkRule {
@@ -65,7 +65,7 @@ export function isAllowedExternalUrl(url: string, allowlist: readonly ExternalLi
  * person clicked, which goes to the system browser when its origin is allowed, or an attack, which
  * goes nowhere.
  */
-export interface NavigationDecision {
+interface NavigationDecision {
   /** Always false: the window stays on the app's page. */
   allowInWindow: false;
   /** True when the URL should be opened in the system browser instead. */
@@ -106,7 +106,7 @@ export function isBrowserUrl(url: string): boolean {
 export const TEST_OPEN_EXTERNAL_ENV = 'LATCHKEY_TEST_OPEN_EXTERNAL';
 export const TEST_OPEN_EXTERNAL_PREFIX = 'LATCHKEY_OPEN_EXTERNAL';
 
-export interface OpenExternalDeps {
+interface OpenExternalDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Electron's app.isPackaged: a packaged build never honours the test variable. */
   isPackaged: boolean;

@@ -19,15 +19,15 @@ import type { SessionManager } from '../session/types';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = (...args: any[]) => void;
 
-export interface EventSource {
+interface EventSource {
   on(event: string, listener: Listener): unknown;
 }
 
-export interface QuitEvent {
+interface QuitEvent {
   preventDefault(): void;
 }
 
-export interface LifecycleDeps {
+interface LifecycleDeps {
   app: EventSource & { quit(): void };
   powerMonitor: EventSource;
   session: Pick<SessionManager, 'recheck' | 'subscribe' | 'getState' | 'dispose'>;
@@ -132,7 +132,7 @@ export function signInJustCompleted(previous: SessionState | undefined, next: Se
  * it every few seconds costs nothing; when it turns from false to true the session is re-checked at
  * once instead of waiting for the offline backoff timer. The probe and the timers are arguments.
  */
-export interface ConnectivityWatcherOptions {
+interface ConnectivityWatcherOptions {
   isOnline: () => boolean;
   onBackOnline: () => void;
   intervalMs?: number;
@@ -140,7 +140,7 @@ export interface ConnectivityWatcherOptions {
   clearInterval?: (handle: unknown) => void;
 }
 
-export const CONNECTIVITY_POLL_MS = 5_000;
+const CONNECTIVITY_POLL_MS = 5_000;
 
 export function watchConnectivity(options: ConnectivityWatcherOptions): () => void {
   const every = options.setInterval ?? ((callback, ms) => setInterval(callback, ms).unref());

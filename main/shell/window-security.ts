@@ -12,7 +12,7 @@ import { APP_ORIGIN, originOf } from '../../common/app-origin';
  * The BrowserWindow's webPreferences. Values that are already Electron's defaults are still written
  * out: a default can change between majors, an explicit value cannot.
  */
-export interface SecureWebPreferences {
+interface SecureWebPreferences {
   readonly preload: string;
   /** Checklist "Enable context isolation": the preload's world and the page's world stay apart. */
   readonly contextIsolation: true;
