@@ -18,7 +18,7 @@ const EXPIRY_JUMP_MS = 2 * 60 * 60 * 1000;
 
 /**
  * Latchkey as the app composes it (main/services.ts: auth client, keytar store, session manager,
- * account client), launched as main/app.ts launches it: `session.restore()` and nothing else.
+ * account client), launched as main/electron/app.ts launches it: `session.restore()` and nothing else.
  */
 export function latchkeyContender(options: {
   settings: ProviderSettings;

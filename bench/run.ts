@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { localDemoSettings } from '../main/config';
+import { localDemoSettings } from '../main/config/settings';
 import type { Browser } from '@playwright/test';
 import type { KeychainBackend } from '../main/keychain/keychain-store';
 import { launchBrowser } from '../tests/fixtures/browser';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { APP_ORIGIN } from '../common/app-origin';
 import { isSecureTransport } from './auth/issuer';
 import type { Logger } from './log';
+import type { SessionManager } from './session/session-manager';
 
 /**
  * The profile picture, fetched by main once per picture URL and served to the page from
@@ -13,7 +14,7 @@ import type { Logger } from './log';
  * the user-data folder is fine; no credential is ever sent with the request. Plain Node.
  */
 
-export interface AvatarImage {
+interface AvatarImage {
   body: Uint8Array;
   contentType: string;
 }
@@ -39,7 +40,13 @@ export function avatarUrlFor(picture: string): string {
   return `${APP_ORIGIN}/avatar?v=${version}`;
 }
 
-export interface AvatarCacheOptions {
+/** The provider picture URL of the current session, if any: what app://latchkey/avatar serves. */
+export function currentPicture(session: Pick<SessionManager, 'getState'>): string | undefined {
+  const state = session.getState();
+  return 'profile' in state ? state.profile.picture : undefined;
+}
+
+interface AvatarCacheOptions {
   fetch?: typeof globalThis.fetch;
   /** Folder for the on-disk copy (user data); memory only when absent. */
   cacheDir?: string;
@@ -47,7 +54,7 @@ export interface AvatarCacheOptions {
   now?: () => number;
 }
 
-export interface AvatarCache {
+interface AvatarCache {
   /** The image for `pictureUrl`: from memory, from disk, or downloaded once. Null when unavailable. */
   get(pictureUrl: string | undefined): Promise<AvatarImage | null>;
 }

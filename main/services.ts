@@ -1,8 +1,9 @@
 import type { HandlerTable } from '../common/contract';
+import type { Diagnostics } from '../common/diagnostics';
+import type { Profile, SessionState } from '../common/session-state';
 import { createAccountClient, type AccountClient, type AccountClientOptions } from './account/account-client';
 import { createAuthClient, type AuthClientDeps } from './auth/client';
 import type { AuthClient, ProviderSettings } from './auth/types';
-import { createHandlerTable } from './handlers';
 import {
   createKeychainStore,
   type KeychainStore,
@@ -18,9 +19,26 @@ import { recordAccount } from './session/session-record';
 
 /**
  * The Electron-free composition: provider client, keychain store, session, account client and the one
- * handler table. main/app.ts builds the app from this; the integration tests and the browser harness
- * build exactly the same thing, with only the transport (ipcMain) left out.
+ * handler table. main/electron/app.ts builds the app from this; the integration tests and the browser
+ * harness build exactly the same thing, with only the transport (ipcMain) left out.
  */
+
+/**
+ * How the page is shown what main holds, where the page's view differs from the session's own. The
+ * handler table and the state push apply the same decorations, so a picture reads the same whichever
+ * way it reached the page. Without them (the integration tests), values pass unchanged.
+ */
+export interface PageDecorations {
+  /** Which provider this run uses, added to diagnostics: the shell knows, the session does not. */
+  provider?: NonNullable<Diagnostics['provider']>;
+  /**
+   * Maps a provider picture URL to the one the page loads: app://latchkey/avatar in the app (served by
+   * main from its cache, so the page's CSP needs no remote image source), the same path on the
+   * harness's own origin in the browser harness.
+   */
+  localPicture?: (picture: string) => string;
+}
+
 export interface ServicesOptions {
   settings: ProviderSettings;
   /** Opens a URL in the system browser (shell.openExternal in the app; a fetch-driven login in tests). */
@@ -33,7 +51,9 @@ export interface ServicesOptions {
   now?: () => number;
   /** Replaces fetch for every provider request (auth and users API), e.g. to inject faults. */
   fetch?: typeof fetch;
-  log?: Pick<Logger, 'info' | 'warn'>;
+  log?: Logger;
+  /** What the page is shown instead of the session's own values (see PageDecorations). */
+  decorations?: PageDecorations;
   /** Further session settings (timeouts, retries, timers, platform). */
   sessionOptions?: Omit<SessionManagerOptions, 'auth' | 'store' | 'openExternal' | 'now' | 'log'>;
   /** Further auth client settings (loopback port, HTTP timeout). */
@@ -48,14 +68,17 @@ export interface Services {
   store: KeychainStore;
   session: SessionManager;
   account: AccountClient;
-  /** What main/ipc.ts registers and what tests call. */
+  /** What main/electron/ipc.ts registers on ipcMain, and what the tests and the browser harness call. */
   handlers: HandlerTable;
+  /** The session's state changes as the page is sent them (what main/electron/ipc.ts pushes). */
+  stateUpdates: Pick<SessionManager, 'subscribe'>;
   /** Stops the session's timers and cancels a pending sign-in. The keychain record stays. */
   dispose(): void;
 }
 
 export function createServices(options: ServicesOptions): Services {
   const { settings, now, fetch } = options;
+  const decorations = options.decorations ?? {};
   const auth = createAuthClient(settings, { ...options.authOptions, now, fetch });
   const store =
     options.store ?? createKeychainStore({ ...options.keychain, account: recordAccount(settings) });
@@ -68,6 +91,60 @@ export function createServices(options: ServicesOptions): Services {
     log: options.log,
   });
   const account = createAccountClient({ ...options.accountOptions, settings, session, fetch, now });
-  const handlers = createHandlerTable({ session, account });
-  return { settings, auth, store, session, account, handlers, dispose: () => session.dispose() };
+  return {
+    settings,
+    auth,
+    store,
+    session,
+    account,
+    handlers: createHandlerTable({ session, account }, decorations),
+    stateUpdates: createStateUpdates(session, decorations),
+    dispose: () => session.dispose(),
+  };
+}
+
+/**
+ * The one handler table. Inputs arrive parsed (main/ipc/invoke-wrapper.ts validated them); failures
+ * throw LatchkeyError and the wrapper turns them into coded results. Every answer carrying a profile
+ * is decorated here, once.
+ */
+export function createHandlerTable(
+  { session, account }: { session: SessionManager; account: AccountClient },
+  decorations: PageDecorations,
+): HandlerTable {
+  const profile = (value: Profile) => decorateProfile(value, decorations);
+  const state = (value: SessionState) => decorateState(value, decorations);
+  return {
+    getSessionState: async () => state(session.getState()),
+    signIn: async () => profile(await session.signIn()),
+    cancelSignIn: async () => session.cancelSignIn(),
+    reopenSignInPage: () => session.reopenSignInPage(),
+    recheckSession: async () => state(await session.recheck()),
+    signOut: ({ everywhere }) => session.signOut({ everywhere }),
+    getProfile: async () => profile(await session.fetchProfile()),
+    getMetadata: () => account.getMetadata(),
+    updateMetadata: ({ patch }) => account.updateMetadata(patch),
+    getDiagnostics: async () => {
+      const diagnostics = session.diagnostics();
+      return decorations.provider ? { ...diagnostics, provider: decorations.provider } : diagnostics;
+    },
+  };
+}
+
+/** The session's subscribe, with every pushed state decorated as the handler table decorates it. */
+export function createStateUpdates(
+  session: Pick<SessionManager, 'subscribe'>,
+  decorations: PageDecorations,
+): Pick<SessionManager, 'subscribe'> {
+  return {
+    subscribe: (listener) => session.subscribe((state) => listener(decorateState(state, decorations))),
+  };
+}
+
+function decorateProfile(profile: Profile, { localPicture }: PageDecorations): Profile {
+  return profile.picture && localPicture ? { ...profile, picture: localPicture(profile.picture) } : profile;
+}
+
+function decorateState(state: SessionState, decorations: PageDecorations): SessionState {
+  return 'profile' in state ? { ...state, profile: decorateProfile(state.profile, decorations) } : state;
 }

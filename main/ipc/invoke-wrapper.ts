@@ -9,20 +9,18 @@ import { describeIssues } from '../../common/describe-issues';
 import { RESERVED_METADATA_KEYS } from '../../common/metadata-rules';
 import { fail, ok, type Result } from '../../common/result';
 import { toErrorInfo } from '../errors';
+import type { Logger } from '../log';
 import { toPlainData } from './plain-data';
 import { checkSender, type InvokeEventLike, type SenderPolicy } from './sender-guard';
 
 /**
  * The one wrapper every IPC handler goes through: sender check, input validation, error mapping.
  * It never throws and never rejects: whatever happens, the renderer gets a Result with a code.
+ * Plain Node, like the rest of main/ipc/; main/electron/ipc.ts is the transport that hands these
+ * routes to ipcMain, and the tests and the browser harness call the very same routes.
  */
 
-export interface IpcLog {
-  warn(message: string): void;
-  error(message: string): void;
-}
-
-export type InvokeHandler<K extends MethodName = MethodName> = (
+type InvokeHandler<K extends MethodName = MethodName> = (
   event: InvokeEventLike,
   input: unknown,
 ) => Promise<Result<MethodOutput<K>>>;
@@ -62,11 +60,11 @@ function describeThrown(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
 }
 
-export function wrapHandler<K extends MethodName>(
+function wrapHandler<K extends MethodName>(
   name: K,
   handler: HandlerTable[K],
   policy: SenderPolicy,
-  log: IpcLog = console,
+  log: Pick<Logger, 'warn' | 'error'> = console,
 ): InvokeHandler<K> {
   const { channel, input: schema } = contract[name];
   return async (event, input) => {
@@ -104,8 +102,12 @@ export function wrapHandler<K extends MethodName>(
   };
 }
 
-/** Every contract method, wrapped: what main/ipc.ts registers, one route per channel. */
-export function buildIpcRoutes(handlers: HandlerTable, policy: SenderPolicy, log?: IpcLog): IpcRoute[] {
+/** Every contract method, wrapped: what main/electron/ipc.ts registers, one route per channel. */
+export function buildIpcRoutes(
+  handlers: HandlerTable,
+  policy: SenderPolicy,
+  log?: Pick<Logger, 'warn' | 'error'>,
+): IpcRoute[] {
   return METHOD_NAMES.map((name) => ({
     name,
     channel: contract[name].channel,

@@ -29,7 +29,7 @@ export interface SenderPolicy {
   allowedOrigins?: readonly string[];
 }
 
-export type SenderVerdict = { allowed: true } | { allowed: false; reason: string };
+type SenderVerdict = { allowed: true } | { allowed: false; reason: string };
 
 function sameFrame(a: SenderFrameLike, b: SenderFrameLike): boolean {
   if (a === b) return true;

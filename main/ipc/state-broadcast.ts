@@ -1,7 +1,7 @@
 import { SESSION_STATE_EVENT } from '../../common/contract';
 import type { SessionState } from '../../common/session-state';
 import type { SessionManager } from '../session/session-manager';
-import type { IpcLog } from './invoke-wrapper';
+import type { Logger } from '../log';
 import { toPlainData } from './plain-data';
 import { APP_ORIGIN, originOf } from '../../common/app-origin';
 
@@ -13,13 +13,13 @@ export interface BroadcastTarget {
   send(channel: string, payload: SessionState): void;
 }
 
-export interface BroadcastOptions {
+interface BroadcastOptions {
   session: Pick<SessionManager, 'subscribe'>;
   /** The windows' webContents at the moment of each push (windows come and go). */
   targets: () => Iterable<BroadcastTarget>;
   isTrustedWebContents(webContentsId: number): boolean;
   allowedOrigins?: readonly string[];
-  log?: IpcLog;
+  log?: Pick<Logger, 'warn' | 'error'>;
 }
 
 /**

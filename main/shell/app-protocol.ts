@@ -2,7 +2,7 @@ import { readFile as readFileCallback, realpath as realpathCallback, stat as sta
 import { promisify } from 'node:util';
 import { extname, isAbsolute, resolve, sep } from 'node:path';
 import { APP_HOST, APP_SCHEME } from '../../common/app-origin';
-import { RENDERER_CSP } from './content-security-policy';
+import { RENDERER_CSP } from './window-security';
 
 /**
  * The app:// protocol: the renderer's files, served by main from dist/renderer and nothing else.
@@ -21,10 +21,10 @@ const stat = promisify(statCallback);
 /** The page the window loads. */
 export const APP_ENTRY_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 /** Where the cached profile picture is served (main/avatar.ts), so `img-src 'self'` suffices. */
-export const AVATAR_PATH = '/avatar';
+const AVATAR_PATH = '/avatar';
 
 /** Only these file types are served; anything else under the folder is a 404 too. */
-export const MIME_TYPES: Readonly<Record<string, string>> = {
+const MIME_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -44,7 +44,7 @@ export const MIME_TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export type AppRequestTarget =
+type AppRequestTarget =
   | { kind: 'file'; path: string; contentType: string }
   | { kind: 'avatar' }
   | { kind: 'refused'; reason: string };
@@ -93,7 +93,7 @@ export function resolveAppProtocolPath(requestUrl: string, rendererRoot: string)
 }
 
 /** Headers on every app:// response. The CSP is what makes the page's policy unbypassable. */
-export function securityHeaders(contentType: string): Record<string, string> {
+function securityHeaders(contentType: string): Record<string, string> {
   return {
     'Content-Type': contentType,
     'Content-Security-Policy': RENDERER_CSP,

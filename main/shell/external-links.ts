@@ -1,15 +1,22 @@
+import { LatchkeyError } from '../errors';
 import { isSecureTransport } from '../auth/issuer';
+import type { Logger } from '../log';
 
 /**
- * Which links from the page may open in the system browser. Electron security checklist: "Do not use
- * shell.openExternal with untrusted content" and "Disable or limit creation of new windows". The
- * renderer shows text from the provider (names, metadata); a link it asks to open goes to the browser
- * only when its origin is on a short list: the provider itself (account pages) and the project docs.
- * Everything else is dropped.
+ * Which URLs may leave the app, and how (Electron security checklist,
+ * https://www.electronjs.org/docs/latest/tutorial/security):
+ * - a link the page asks to open goes to the system browser only when its origin is on a short list:
+ *   the provider itself (account pages) and the project docs. The renderer shows text from the
+ *   provider (names, metadata), so everything else is dropped ("Do not use shell.openExternal with
+ *   untrusted content");
+ * - the window itself never navigates and never opens another window ("Disable or limit navigation",
+ *   "Disable or limit creation of new windows"): a navigation is a link, judged as above;
+ * - the sign-in flow opens the provider's pages, URLs main built itself, through createOpenExternal.
+ * Plain Node: main/electron/window.ts and main/electron/app.ts attach these to Electron.
  */
 
 /** The project's documentation: the only non-provider place the UI links to. */
-export const PROJECT_DOCS_ORIGINS = ['https://github.com'] as const;
+const PROJECT_DOCS_ORIGINS = ['https://github.com'] as const;
 export const PROJECT_DOCS_PATH_PREFIX = '/latchkey-app/';
 
 export interface ExternalLinkRule {
@@ -28,7 +35,7 @@ export function externalLinkAllowlist(issuer: string): ExternalLinkRule[] {
   try {
     rules.push({ origin: new URL(issuer).origin });
   } catch {
-    // An invalid issuer never got this far (config.ts validates it); nothing to allow.
+    // An invalid issuer never got this far (main/config/settings.ts validates it); nothing to allow.
   }
   return rules;
 }
@@ -54,6 +61,22 @@ export function isAllowedExternalUrl(url: string, allowlist: readonly ExternalLi
 }
 
 /**
+ * What happens when the page tries to leave: the app is one page, so a navigation is either a link the
+ * person clicked, which goes to the system browser when its origin is allowed, or an attack, which
+ * goes nowhere.
+ */
+interface NavigationDecision {
+  /** Always false: the window stays on the app's page. */
+  allowInWindow: false;
+  /** True when the URL should be opened in the system browser instead. */
+  openExternally: boolean;
+}
+
+export function decideNavigation(url: string, allowlist: readonly ExternalLinkRule[]): NavigationDecision {
+  return { allowInWindow: false, openExternally: isAllowedExternalUrl(url, allowlist) };
+}
+
+/**
  * What the sign-in flow may open: the provider's authorization and logout pages. Those URLs come from
  * main itself (the discovery document), never from the page, so the check is only that they are web
  * URLs: `shell.openExternal` with `file:`, `smb:` or a custom scheme could start local programs.
@@ -65,4 +88,46 @@ export function isBrowserUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The one function that hands a URL to the system browser (what AuthClient.signIn's `openExternal`
+ * receives). Only http(s) URLs leave the app (see isBrowserUrl).
+ *
+ * Test contract: with LATCHKEY_TEST_OPEN_EXTERNAL=stdout, nothing is opened; the URL is printed as one
+ * line `LATCHKEY_OPEN_EXTERNAL <url>` on stdout, where the Playwright Electron project reads it and
+ * drives its own browser to the provider's login page. The authorization URL carries no secret (the
+ * PKCE challenge is public by design, RFC 7636 §4.2), so printing it leaks nothing.
+ *
+ * A packaged build ignores the variable: the same function opens the end-session URL, whose
+ * `id_token_hint` is the person's ID token (name, email), and sign-in would silently open nothing.
+ * Whoever can set a packaged app's environment could otherwise collect that from its stdout.
+ */
+export const TEST_OPEN_EXTERNAL_ENV = 'LATCHKEY_TEST_OPEN_EXTERNAL';
+export const TEST_OPEN_EXTERNAL_PREFIX = 'LATCHKEY_OPEN_EXTERNAL';
+
+interface OpenExternalDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Electron's app.isPackaged: a packaged build never honours the test variable. */
+  isPackaged: boolean;
+  /** Electron's shell.openExternal in the app. */
+  systemOpen: (url: string) => Promise<void>;
+  /** process.stdout.write in the app. */
+  writeStdout: (line: string) => void;
+  log: Logger;
+}
+
+export function createOpenExternal(deps: OpenExternalDeps): (url: string) => Promise<void> {
+  const toStdout = !deps.isPackaged && deps.env[TEST_OPEN_EXTERNAL_ENV] === 'stdout';
+  return async (url) => {
+    if (!isBrowserUrl(url)) {
+      deps.log.warn('openExternal refused a non-web URL');
+      throw new LatchkeyError('INVALID_INPUT', 'Only web pages can be opened in the browser.');
+    }
+    if (toStdout) {
+      deps.writeStdout(`${TEST_OPEN_EXTERNAL_PREFIX} ${url}\n`);
+      return;
+    }
+    await deps.systemOpen(url);
+  };
 }

@@ -1,16 +1,16 @@
 import type { SessionState } from '../../common/session-state';
 import type { Logger } from '../log';
 import type { SessionManager } from '../session/session-manager';
-import { watchConnectivity } from './connectivity';
-import { signInJustCompleted } from './sign-in-focus';
 
 /**
  * The app's reactions to the outside world, written against the few event sources they need so that
- * they run in tests as in the app (main/app.ts passes Electron's `app` and `powerMonitor`):
+ * they run in tests as in the app (main/electron/app.ts passes Electron's `app` and `powerMonitor`;
+ * the events are Electron's: https://www.electronjs.org/docs/latest/api/app#events and
+ * https://www.electronjs.org/docs/latest/api/power-monitor#events):
  * - a second launch brings the running window to the front (the single-instance lock is in app.ts);
  * - waking from sleep, unlocking the screen and the network coming back re-check the session at once
- *   (DESIGN.md: "re-checks by itself ... when the machine wakes, when the network returns");
- * - a finished browser sign-in brings the window to the front;
+ *   rather than at the next scheduled check (docs/ARCHITECTURE.md, "Life of a session");
+ * - a finished browser sign-in brings the window to the front (signInJustCompleted);
  * - quitting disposes the session (cancels a pending sign-in, which closes the loopback receiver)
  *   and runs the other cleanups before the process ends.
  */
@@ -19,15 +19,15 @@ import { signInJustCompleted } from './sign-in-focus';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = (...args: any[]) => void;
 
-export interface EventSource {
+interface EventSource {
   on(event: string, listener: Listener): unknown;
 }
 
-export interface QuitEvent {
+interface QuitEvent {
   preventDefault(): void;
 }
 
-export interface LifecycleDeps {
+interface LifecycleDeps {
   app: EventSource & { quit(): void };
   powerMonitor: EventSource;
   session: Pick<SessionManager, 'recheck' | 'subscribe' | 'getState' | 'dispose'>;
@@ -115,4 +115,41 @@ export function wireLifecycle(deps: LifecycleDeps): Lifecycle {
       unsubscribe();
     },
   };
+}
+
+/**
+ * The person signed in in their browser; the app comes to the front by itself with the profile
+ * (docs/ARCHITECTURE.md, "Life of a session"). True exactly on the transition from an attempt in
+ * progress to signed in, not on restore or on a background refresh.
+ */
+export function signInJustCompleted(previous: SessionState | undefined, next: SessionState): boolean {
+  return previous?.status === 'signingIn' && next.status === 'signedIn';
+}
+
+/**
+ * Notices the network coming back. Electron's `net.isOnline()` is cheap (it reads the OS's idea of
+ * connectivity, no request: https://www.electronjs.org/docs/latest/api/net#netisonline), so polling
+ * it every few seconds costs nothing; when it turns from false to true the session is re-checked at
+ * once instead of waiting for the offline backoff timer. The probe and the timers are arguments.
+ */
+interface ConnectivityWatcherOptions {
+  isOnline: () => boolean;
+  onBackOnline: () => void;
+  intervalMs?: number;
+  setInterval?: (callback: () => void, ms: number) => unknown;
+  clearInterval?: (handle: unknown) => void;
+}
+
+const CONNECTIVITY_POLL_MS = 5_000;
+
+export function watchConnectivity(options: ConnectivityWatcherOptions): () => void {
+  const every = options.setInterval ?? ((callback, ms) => setInterval(callback, ms).unref());
+  const stop = options.clearInterval ?? ((handle) => clearInterval(handle as NodeJS.Timeout));
+  let online = options.isOnline();
+  const handle = every(() => {
+    const now = options.isOnline();
+    if (now && !online) options.onBackOnline();
+    online = now;
+  }, options.intervalMs ?? CONNECTIVITY_POLL_MS);
+  return () => stop(handle);
 }

@@ -2,17 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { APP_ORIGIN } from '../../../common/app-origin';
 import type { SessionState } from '../../../common/session-state';
-import { avatarUrlFor, createAvatarCache } from '../../../main/avatar';
+import { avatarUrlFor, createAvatarCache, currentPicture } from '../../../main/avatar';
 import { buildIpcRoutes } from '../../../main/ipc/invoke-wrapper';
 import { startSessionStateBroadcast } from '../../../main/ipc/state-broadcast';
-import { createServices, type Services, type ServicesOptions } from '../../../main/services';
-import type { KeychainBackend } from '../../../main/keychain/keychain-store';
 import {
-  currentPicture,
-  decoratedSubscribe,
-  decorateHandlers,
-  type ShellDecorations,
-} from '../../../main/shell/shell-handlers';
+  createServices,
+  type PageDecorations,
+  type Services,
+  type ServicesOptions,
+} from '../../../main/services';
+import type { KeychainBackend } from '../../../main/keychain/keychain-store';
 import type { AppDriver } from './app-driver';
 import { ExternalUrlQueue } from './external-urls';
 import { deliver, HARNESS_WEB_CONTENTS_ID, installBridge } from './page-bridge';
@@ -27,7 +26,7 @@ export interface ChromiumAppOptions {
   session?: ServicesOptions['sessionOptions'];
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
-  /** What the shell reports of the provider; main/app.ts says local-demo when it started the demo one. */
+  /** What the shell reports of the provider; main/electron/app.ts says local-demo when it started the demo one. */
   providerKind?: 'local-demo' | 'configured';
 }
 
@@ -38,8 +37,8 @@ const quietLog = {
   debug: () => undefined,
 };
 
-/** As main/app.ts decorates: pictures served from /avatar on the page's own origin (img-src 'self'). */
-function decorationsFor(origin: string, issuer: string, kind: 'local-demo' | 'configured'): ShellDecorations {
+/** As main/electron/app.ts decorates: pictures served from /avatar on the page's own origin (img-src 'self'). */
+function decorationsFor(origin: string, issuer: string, kind: 'local-demo' | 'configured'): PageDecorations {
   return {
     provider: { kind, issuer },
     localPicture: (picture) => avatarUrlFor(picture).replace(APP_ORIGIN, origin),
@@ -90,6 +89,7 @@ export class ChromiumApp implements AppDriver {
 
   private async start(): Promise<void> {
     const { provider } = this.options;
+    const origin = this.server.origin;
     this.services = createServices({
       settings: provider.settings,
       fetch: provider.fetch,
@@ -99,15 +99,15 @@ export class ChromiumApp implements AppDriver {
       },
       openExternal: async (url) => this.urls.push(url),
       sessionOptions: { ...this.options.session },
+      decorations: decorationsFor(
+        origin,
+        provider.settings.issuer,
+        this.options.providerKind ?? 'configured',
+      ),
     });
-    const origin = this.server.origin;
-    const decorations = decorationsFor(
-      origin,
-      provider.settings.issuer,
-      this.options.providerKind ?? 'configured',
-    );
+    // The very handler table and state push main/electron/ipc.ts hands to Electron.
     const routes = buildIpcRoutes(
-      decorateHandlers(this.services.handlers, decorations),
+      this.services.handlers,
       { isTrustedWebContents: (id) => id === HARNESS_WEB_CONTENTS_ID, allowedOrigins: [origin] },
       quietLog,
     );
@@ -124,7 +124,7 @@ export class ChromiumApp implements AppDriver {
     // Pushes in order, one at a time, as webContents.send delivers them.
     let pushes = Promise.resolve();
     this.stopBroadcast = startSessionStateBroadcast({
-      session: decoratedSubscribe(this.services.session, decorations),
+      session: this.services.stateUpdates,
       targets: () => [
         {
           id: HARNESS_WEB_CONTENTS_ID,

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from '@playwright/test';
-import { TEST_OPEN_EXTERNAL_ENV, TEST_OPEN_EXTERNAL_PREFIX } from '../../../main/shell/open-external';
-import { ENV_NAMES } from '../../../main/config';
+import { TEST_OPEN_EXTERNAL_ENV, TEST_OPEN_EXTERNAL_PREFIX } from '../../../main/shell/external-links';
+import { ENV_NAMES } from '../../../main/config/sources';
 import type { LatchkeyApi } from '../../../common/contract';
 import type { AppDriver } from './app-driver';
 import { ExternalUrlQueue } from './external-urls';
@@ -19,7 +19,7 @@ export interface ElectronAppOptions {
  * The electron project's app: the real Electron app (dist/main/app.cjs) configured for the test's
  * provider through its LATCHKEY_* variables, with a private user-data folder. With
  * LATCHKEY_TEST_OPEN_EXTERNAL=stdout it prints `LATCHKEY_OPEN_EXTERNAL <url>` instead of opening a
- * browser (main/shell/open-external.ts); the test signs in from that URL in Chromium.
+ * browser (createOpenExternal in main/shell/external-links.ts); the test signs in from that URL in Chromium.
  */
 export class ElectronApp implements AppDriver {
   readonly kind = 'electron';

@@ -1,6 +1,6 @@
 import { startIdp, type IdpOptions, type RunningIdp } from '../../../idp';
 import type { ProviderSettings } from '../../../main/auth/types';
-import { localDemoSettings } from '../../../main/config';
+import { localDemoSettings } from '../../../main/config/settings';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../../fixtures/fault-proxy';
 
 /**

@@ -1,7 +1,7 @@
 import { API_SCOPES, OIDC_SCOPES, type RunningIdp } from '../../../idp/index';
 import type { ProviderSettings } from '../../../main/auth/types';
 
-/** The settings the app would use for the local provider (main/config.ts's demo default). */
+/** The settings the app would use for the local provider (main/config/settings.ts's demo default). */
 export function settingsFor(idp: Pick<RunningIdp, 'issuer' | 'clientId' | 'audience'>): ProviderSettings {
   return {
     issuer: idp.issuer,

@@ -4,7 +4,7 @@ import { APP_ORIGIN } from '../../../common/app-origin';
 import type { MethodName } from '../../../common/contract';
 import type { Result } from '../../../common/result';
 import type { ProviderSettings } from '../../../main/auth/types';
-import { localDemoSettings } from '../../../main/config';
+import { localDemoSettings } from '../../../main/config/settings';
 import { buildIpcRoutes, type IpcRoute } from '../../../main/ipc/invoke-wrapper';
 import type { InvokeEventLike } from '../../../main/ipc/sender-guard';
 import {

@@ -8,9 +8,9 @@ import {
   GENERIC_SCOPES,
   localDemoSettings,
   resolveProviderChoice,
-  SETTINGS_FILE_NAME,
   type ConfigInputs,
-} from '../../../main/config';
+} from '../../../main/config/settings';
+import { SETTINGS_FILE_NAME } from '../../../main/config/sources';
 
 let userDataDir: string;
 

@@ -4,7 +4,7 @@ import { contract, METHOD_NAMES, SESSION_STATE_EVENT, type HandlerTable } from '
 import type { SessionState } from '../../../common/session-state';
 
 /**
- * main/ipc.ts is the thin Electron transport. The Electron binary cannot run here, so `electron` is
+ * main/electron/ipc.ts is the thin Electron transport. The Electron binary cannot run here, so `electron` is
  * replaced by a recorder of ipcMain.handle/removeHandler; everything behind it is the real wrapper.
  */
 const registered = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
@@ -18,7 +18,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { registerIpcHandlers, broadcastSessionState } = await import('../../../main/ipc');
+const { registerIpcHandlers, broadcastSessionState } = await import('../../../main/electron/ipc');
 
 /** Each handler answers with its own name, so the routing itself is what is checked. */
 const handlers = Object.fromEntries(
@@ -34,7 +34,7 @@ const silent = { warn() {}, error() {} };
 
 beforeEach(() => registered.clear());
 
-describe('registerIpcHandlers (main/ipc.ts)', () => {
+describe('registerIpcHandlers (main/electron/ipc.ts)', () => {
   it('registers every contract channel once, each routed to its own handler', async () => {
     registerIpcHandlers({ handlers, isTrustedWebContents: (id) => id === 1, log: silent });
     expect([...registered.keys()].sort()).toEqual(METHOD_NAMES.map((name) => contract[name].channel).sort());
@@ -77,7 +77,7 @@ describe('registerIpcHandlers (main/ipc.ts)', () => {
   });
 });
 
-describe('broadcastSessionState (main/ipc.ts)', () => {
+describe('broadcastSessionState (main/electron/ipc.ts)', () => {
   it("pushes to each live, trusted window's webContents on our origin", () => {
     const listeners = new Set<(state: SessionState) => void>();
     const session = {

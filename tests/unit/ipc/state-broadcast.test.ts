@@ -72,7 +72,7 @@ describe('session state broadcast', () => {
       session,
       targets: () => [broken, fine],
       isTrustedWebContents: () => true,
-      log: { warn: (message) => warnings.push(message), error() {} },
+      log: { warn: (message: string) => warnings.push(message), error() {} },
     });
     session.emit(STATE);
     expect(fine.received).toHaveLength(1);

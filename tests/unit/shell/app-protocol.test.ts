@@ -7,7 +7,7 @@ import {
   createAppProtocolHandler,
   resolveAppProtocolPath,
 } from '../../../main/shell/app-protocol';
-import { RENDERER_CSP } from '../../../main/shell/content-security-policy';
+import { RENDERER_CSP } from '../../../main/shell/window-security';
 
 let base: string;
 let root: string;

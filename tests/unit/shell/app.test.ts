@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { contract, METHOD_NAMES } from '../../../common/contract';
 import { startIdp, type RunningIdp } from '../../../idp';
-import type { RunningApp } from '../../../main/app';
+import type { RunningApp } from '../../../main/electron/app';
 import { createFakeElectron, FakeBrowserWindow, invokeEventFrom, type FakeElectron } from './fake-electron';
 
 /**
- * main/app.ts, the composition root, run for real except for Electron itself (its binary cannot run
+ * main/electron/app.ts, the composition root, run for real except for Electron itself (its binary cannot run
  * here: the module is replaced by recording fakes). Configuration, services, the session, the
  * keychain store, the IPC wrapper and the local provider are the real ones.
  */
@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 /**
- * Imports app.ts afresh (it starts the app on import) against a fresh fake Electron, configured by
+ * Imports main/electron/app.ts afresh (it starts the app on import) against a fresh fake Electron, configured by
  * `prepare` first. vi.doMock, not a hoisted vi.mock: each launch needs its own fake, and
  * vi.resetModules keeps a hoisted mock's first instance.
  */
@@ -47,7 +47,7 @@ async function launch(prepare: (electron: FakeElectron) => void = () => undefine
   electron.app.setPath('userData', join(dir, 'user-data'));
   electron.app.setPath('logs', join(dir, 'logs'));
   prepare(electron);
-  const module = await import('../../../main/app');
+  const module = await import('../../../main/electron/app');
   const running: RunningApp | undefined = await module.started;
   return { electron, running };
 }
@@ -59,7 +59,7 @@ function useProvider() {
   process.env.LATCHKEY_USERS_API = `${idp.issuer}/api/v2`;
 }
 
-describe('main/app.ts', () => {
+describe('main/electron/app.ts', () => {
   it('hands over to the running instance when the single-instance lock is taken', async () => {
     const windowsBefore = FakeBrowserWindow.instances.length;
     const { electron, running } = await launch((e) => (e.app.singleInstance = false));

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, type RunningIdp } from '../../../idp';
-import { AVATAR_MAX_BYTES, avatarUrlFor, createAvatarCache } from '../../../main/avatar';
+import { AVATAR_MAX_BYTES, avatarUrlFor, createAvatarCache, currentPicture } from '../../../main/avatar';
 import { silentLogger } from '../../../main/log';
-import type { Profile } from '../../../common/session-state';
-import { decorateHandlers, decorateState, currentPicture } from '../../../main/shell/shell-handlers';
+import type { Profile, SessionState } from '../../../common/session-state';
+import { createHandlerTable, createStateUpdates } from '../../../main/services';
 
 let idp: RunningIdp;
 let odd: Server;
@@ -131,15 +131,20 @@ describe('createAvatarCache', () => {
   });
 });
 
-describe('the shell decorations', () => {
+describe('the page decorations (createServices)', () => {
   const decorations = {
     provider: { kind: 'local-demo' as const, issuer: 'http://127.0.0.1:4400' },
     localPicture: avatarUrlFor,
   };
   const profile: Profile = { sub: 'local|ada', name: 'Ada', picture: 'https://images.example/ada.png' };
 
-  it('replaces the provider picture URL by a versioned app://latchkey/avatar URL', () => {
-    const state = decorateState({ status: 'restoring', profile, storage: { kind: 'keychain' } }, decorations);
+  it('replaces the provider picture URL by a versioned app://latchkey/avatar URL', async () => {
+    const restoring: SessionState = { status: 'restoring', profile, storage: { kind: 'keychain' } };
+    const handlers = createHandlerTable(
+      { session: { getState: () => restoring }, account: {} } as never,
+      decorations,
+    );
+    const state = await handlers.getSessionState(undefined);
     expect('profile' in state && state.profile.picture).toMatch(/^app:\/\/latchkey\/avatar\?v=[0-9a-f]{16}$/);
     expect(avatarUrlFor('https://images.example/other.png')).not.toBe(avatarUrlFor(profile.picture!));
     expect(
@@ -148,14 +153,44 @@ describe('the shell decorations', () => {
   });
 
   it('adds the provider to diagnostics and decorates profile results', async () => {
-    const handlers = decorateHandlers(
+    const handlers = createHandlerTable(
       {
-        getDiagnostics: async () => ({ issuer: 'x' }),
-        getProfile: async () => profile,
+        session: { diagnostics: () => ({ issuer: 'x' }), fetchProfile: async () => profile },
+        account: {},
       } as never,
       decorations,
     );
     expect(await handlers.getDiagnostics(undefined)).toEqual({ issuer: 'x', provider: decorations.provider });
     expect((await handlers.getProfile(undefined)).picture).toBe(avatarUrlFor(profile.picture!));
+  });
+
+  it('pushes states decorated as the handlers answer them', () => {
+    let listener: ((state: SessionState) => void) | undefined;
+    const updates = createStateUpdates(
+      { subscribe: (next) => ((listener = next), () => undefined) },
+      decorations,
+    );
+    const pushed: SessionState[] = [];
+    updates.subscribe((state) => pushed.push(state));
+    listener!({ status: 'restoring', profile, storage: { kind: 'keychain' } });
+    expect(pushed).toEqual([
+      {
+        status: 'restoring',
+        profile: { ...profile, picture: avatarUrlFor(profile.picture!) },
+        storage: { kind: 'keychain' },
+      },
+    ]);
+  });
+
+  it('leaves values unchanged without decorations (the integration tests)', async () => {
+    const handlers = createHandlerTable(
+      {
+        session: { diagnostics: () => ({ issuer: 'x' }), fetchProfile: async () => profile },
+        account: {},
+      } as never,
+      {},
+    );
+    expect(await handlers.getDiagnostics(undefined)).toStrictEqual({ issuer: 'x' });
+    expect(await handlers.getProfile(undefined)).toEqual(profile);
   });
 });

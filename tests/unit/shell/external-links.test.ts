@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../main/log';
 import {
+  createOpenExternal,
+  decideNavigation,
   externalLinkAllowlist,
   isAllowedExternalUrl,
   isBrowserUrl,
   PROJECT_DOCS_PATH_PREFIX,
+  TEST_OPEN_EXTERNAL_ENV,
 } from '../../../main/shell/external-links';
-import { decideNavigation, decidePermission } from '../../../main/shell/navigation-policy';
 
 const auth0 = externalLinkAllowlist('https://tenant.eu.auth0.com/');
 const local = externalLinkAllowlist('http://127.0.0.1:4400');
@@ -59,7 +62,7 @@ describe('isBrowserUrl (what the sign-in flow may open)', () => {
   });
 });
 
-describe('decideNavigation and decidePermission', () => {
+describe('decideNavigation', () => {
   it('never lets the window navigate; opens allowed links externally, drops the rest', () => {
     expect(decideNavigation('https://tenant.eu.auth0.com/', auth0)).toEqual({
       allowInWindow: false,
@@ -74,27 +77,56 @@ describe('decideNavigation and decidePermission', () => {
       openExternally: false,
     });
   });
+});
 
-  it('refuses every permission', () => {
-    for (const permission of [
-      'media',
-      'notifications',
-      'geolocation',
-      'clipboard-read',
-      'openExternal',
-      'unknown',
-    ]) {
-      expect(decidePermission(permission)).toBe(false);
-      expect(decidePermission(permission, 'app://latchkey/index.html')).toBe(false);
-    }
+function setup(env: Record<string, string | undefined>, isPackaged = false) {
+  const opened: string[] = [];
+  const written: string[] = [];
+  const open = createOpenExternal({
+    env,
+    isPackaged,
+    systemOpen: async (url) => void opened.push(url),
+    writeStdout: (line) => void written.push(line),
+    log: silentLogger,
+  });
+  return { open, opened, written };
+}
+
+describe('createOpenExternal', () => {
+  it('hands http(s) URLs to the system browser', async () => {
+    const { open, opened, written } = setup({});
+    await open('https://tenant.eu.auth0.com/authorize?client_id=abc');
+    expect(opened).toEqual(['https://tenant.eu.auth0.com/authorize?client_id=abc']);
+    expect(written).toEqual([]);
   });
 
-  it('lets only our own page write the clipboard (the "Copy the link" button)', () => {
-    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey/index.html')).toBe(true);
-    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey')).toBe(true);
-    expect(decidePermission('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
-    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey.evil/')).toBe(false);
-    expect(decidePermission('clipboard-sanitized-write')).toBe(false);
-    expect(decidePermission('clipboard-read', 'app://latchkey/index.html')).toBe(false);
+  it(`prints "LATCHKEY_OPEN_EXTERNAL <url>" instead when ${TEST_OPEN_EXTERNAL_ENV}=stdout`, async () => {
+    const { open, opened, written } = setup({ [TEST_OPEN_EXTERNAL_ENV]: 'stdout' });
+    await open('http://127.0.0.1:4400/auth?state=s');
+    expect(opened).toEqual([]);
+    expect(written).toEqual(['LATCHKEY_OPEN_EXTERNAL http://127.0.0.1:4400/auth?state=s\n']);
+  });
+
+  it(`a packaged build ignores ${TEST_OPEN_EXTERNAL_ENV}=stdout and opens the browser (no URL on stdout)`, async () => {
+    const { open, opened, written } = setup({ [TEST_OPEN_EXTERNAL_ENV]: 'stdout' }, true);
+    const logout = 'https://tenant.eu.auth0.com/oidc/logout?id_token_hint=eyJhbGciOi.x.y';
+    await open(logout);
+    expect(opened).toEqual([logout]);
+    expect(written).toEqual([]);
+  });
+
+  it('ignores other values of the variable', async () => {
+    const { open, opened } = setup({ [TEST_OPEN_EXTERNAL_ENV]: '1' });
+    await open('https://example.com/');
+    expect(opened).toEqual(['https://example.com/']);
+  });
+
+  it('refuses non-web URLs with INVALID_INPUT and opens nothing', async () => {
+    const { open, opened, written } = setup({ [TEST_OPEN_EXTERNAL_ENV]: 'stdout' });
+    for (const url of ['file:///etc/passwd', 'smb://host/x', 'javascript:alert(1)']) {
+      await expect(open(url)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    }
+    expect(opened).toEqual([]);
+    expect(written).toEqual([]);
   });
 });

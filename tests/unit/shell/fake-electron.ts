@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 
 /**
- * A stand-in for the `electron` module (vi.mock('electron', ...)): the Electron binary cannot run on
- * the build machines (docs: ENVIRONMENT.md). Each part records what the app asked of it and lets the
- * test fire the events Electron would (second-instance, resume, will-navigate, ...). Only the parts
- * main/app.ts, main/window.ts and main/ipc.ts touch exist.
+ * A stand-in for the `electron` module (vi.mock('electron', ...)): the build machines install npm
+ * packages with ELECTRON_SKIP_BINARY_DOWNLOAD (.ci/run), so there is no Electron binary to run. Each
+ * part records what the app asked of it and lets the test fire the events Electron would
+ * (second-instance, resume, will-navigate, ...). Only the parts main/electron/ touches exist.
  */
 export class FakeWebContents extends EventEmitter {
   private static nextId = 1;

@@ -2,9 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionState } from '../../../common/session-state';
 import { silentLogger } from '../../../main/log';
-import { watchConnectivity } from '../../../main/shell/connectivity';
-import { wireLifecycle } from '../../../main/shell/lifecycle';
-import { signInJustCompleted } from '../../../main/shell/sign-in-focus';
+import { signInJustCompleted, watchConnectivity, wireLifecycle } from '../../../main/shell/lifecycle';
 
 const profile = { sub: 'local|ada', name: 'Ada' };
 const storage = { kind: 'keychain' } as const;

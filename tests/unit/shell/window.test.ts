@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../main/log';
 import { externalLinkAllowlist } from '../../../main/shell/external-links';
-import { secureWebPreferences } from '../../../main/shell/web-preferences';
+import { secureWebPreferences } from '../../../main/shell/window-security';
 import { FakeBrowserWindow, type FakeElectron } from './fake-electron';
 
 // The Electron binary cannot run here: the module is replaced by recording fakes (see fake-electron.ts).
@@ -13,7 +13,7 @@ vi.mock('electron', async () => {
   return fake.current;
 });
 
-const windowModule = await import('../../../main/window');
+const windowModule = await import('../../../main/electron/window');
 const electron = () => fake.current;
 
 function navigationEvent(url: string, extra: Record<string, unknown> = {}) {

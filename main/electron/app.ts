@@ -1,25 +1,17 @@
 import { app, BrowserWindow, dialog, net, powerMonitor, session as electronSession, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostics } from '../common/diagnostics';
-import type { ProviderSettings } from './auth/types';
-import { avatarUrlFor, createAvatarCache } from './avatar';
-import { configurationHelp, localDemoSettings, resolveProviderChoice } from './config';
-import { userDataDirFlag } from './config/sources';
-import { isLatchkeyError } from './errors';
+import type { Diagnostics } from '../../common/diagnostics';
+import type { ProviderSettings } from '../auth/types';
+import { avatarUrlFor, createAvatarCache, currentPicture } from '../avatar';
+import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config/settings';
+import { userDataDirFlag } from '../config/sources';
+import { isLatchkeyError } from '../errors';
+import { createFileLogger, redactValue, type Logger } from '../log';
+import { createServices, type Services } from '../services';
+import { createOpenExternal, externalLinkAllowlist } from '../shell/external-links';
+import { wireLifecycle, type Lifecycle } from '../shell/lifecycle';
 import { broadcastSessionState, registerIpcHandlers } from './ipc';
-import { createFileLogger, type Logger } from './log';
-import { redactValue } from './log-redaction';
-import { createServices, type Services } from './services';
-import { externalLinkAllowlist } from './shell/external-links';
-import { wireLifecycle, type Lifecycle } from './shell/lifecycle';
-import { createOpenExternal } from './shell/open-external';
-import {
-  currentPicture,
-  decoratedSubscribe,
-  decorateHandlers,
-  type ShellDecorations,
-} from './shell/shell-handlers';
 import {
   bringToFront,
   createMainWindow,
@@ -43,7 +35,7 @@ export interface RunningApp {
 }
 
 /** The port the local demo provider prefers in development (its issuer is then stable across runs). */
-export const LOCAL_PROVIDER_PORT = 4400;
+const LOCAL_PROVIDER_PORT = 4400;
 
 // Must happen before `ready`: a scheme registered later is not privileged (no origin, not secure).
 registerAppScheme();
@@ -97,6 +89,7 @@ async function main(): Promise<RunningApp | undefined> {
     openExternal,
     log,
     sessionOptions: { platform: process.platform },
+    decorations: { provider: providerInfo, localPicture: avatarUrlFor },
   });
 
   const avatars = createAvatarCache({ cacheDir: join(app.getPath('userData'), 'avatars'), log });
@@ -130,15 +123,10 @@ async function main(): Promise<RunningApp | undefined> {
   };
   openWindow();
 
-  const decorations: ShellDecorations = { provider: providerInfo, localPicture: avatarUrlFor };
   const isTrustedWebContents = (id: number): boolean => trusted.has(id);
-  registerIpcHandlers({
-    handlers: decorateHandlers(services.handlers, decorations),
-    isTrustedWebContents,
-    log,
-  });
+  registerIpcHandlers({ handlers: services.handlers, isTrustedWebContents, log });
   broadcastSessionState({
-    session: decoratedSubscribe(services.session, decorations),
+    session: services.stateUpdates,
     windows: () => BrowserWindow.getAllWindows(),
     isTrustedWebContents,
     log,
@@ -202,7 +190,7 @@ async function chooseProvider(log: Logger): Promise<ChosenProvider | undefined> 
 
   // Development with nothing configured: the local provider, in this process. Imported lazily so a
   // packaged build (where it is never used and oidc-provider is not shipped) never loads it.
-  const { startIdp } = await import('../idp');
+  const { startIdp } = await import('../../idp');
   const idp = await startIdp({ port: LOCAL_PROVIDER_PORT }).catch((error: unknown) => {
     log.warn(`port ${LOCAL_PROVIDER_PORT} is taken, the local provider uses another one`, error);
     return startIdp({ port: 0 });
@@ -218,7 +206,8 @@ async function chooseProvider(log: Logger): Promise<ChosenProvider | undefined> 
 }
 
 /**
- * The folder holding dist/ (app.asar when packaged). From the bundle's own location (dist/main), not
+ * The folder holding dist/ (app.asar when packaged). From the bundle's own location (dist/main, where
+ * scripts/build-main.mjs writes app.cjs whatever folder this source file sits in), not
  * app.getAppPath(): launched as `electron dist/main/app.cjs` (as the Playwright project does), the
  * app path is dist/main itself.
  */

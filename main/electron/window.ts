@@ -1,14 +1,13 @@
 import { BrowserWindow, dialog, protocol, type Session, type WebContents } from 'electron';
-import { APP_SCHEME } from '../common/app-origin';
-import type { Logger } from './log';
-import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from './shell/app-protocol';
-import type { ExternalLinkRule } from './shell/external-links';
-import { decideNavigation, decidePermission } from './shell/navigation-policy';
-import { secureWebPreferences } from './shell/web-preferences';
+import { APP_SCHEME } from '../../common/app-origin';
+import type { Logger } from '../log';
+import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from '../shell/app-protocol';
+import { decideNavigation, type ExternalLinkRule } from '../shell/external-links';
+import { decidePermission, secureWebPreferences } from '../shell/window-security';
 
 /**
  * The window and every Electron security setting around it. The decisions themselves live in plain
- * modules under ./shell (tested without Electron); this file only attaches them to Electron's hooks.
+ * modules under main/shell (tested without Electron); this file only attaches them to Electron's hooks.
  */
 
 /**
@@ -59,7 +58,7 @@ export function denyAllPermissions(session: Session, log: Logger): void {
   session.setDisplayMediaRequestHandler((_request, callback) => callback(null));
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   allowlist: readonly ExternalLinkRule[];
   openExternal: (url: string) => Promise<void>;
   log: Logger;
@@ -112,7 +111,7 @@ function describeUrl(url: string): string {
   }
 }
 
-export interface MainWindowOptions {
+interface MainWindowOptions {
   preloadPath: string;
   devTools: boolean;
   /** Linux and Windows in development; packaged builds take the icon from the executable. */

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { secureWebPreferences } from '../../../main/shell/web-preferences';
 import {
   contentSecurityPolicy,
   CSP_DIRECTIVES,
+  decidePermission,
   RENDERER_CSP,
-} from '../../../main/shell/content-security-policy';
+  secureWebPreferences,
+} from '../../../main/shell/window-security';
 
 describe('secureWebPreferences', () => {
   const prefs = secureWebPreferences({ preloadPath: '/app/dist/preload/index.cjs', devTools: false });
@@ -82,5 +83,30 @@ describe('the renderer CSP', () => {
       "default-src 'none'; img-src 'self' data:",
     );
     expect(directives.size).toBe(Object.keys(CSP_DIRECTIVES).length);
+  });
+});
+
+describe('decidePermission', () => {
+  it('refuses every permission', () => {
+    for (const permission of [
+      'media',
+      'notifications',
+      'geolocation',
+      'clipboard-read',
+      'openExternal',
+      'unknown',
+    ]) {
+      expect(decidePermission(permission)).toBe(false);
+      expect(decidePermission(permission, 'app://latchkey/index.html')).toBe(false);
+    }
+  });
+
+  it('lets only our own page write the clipboard (the "Copy the link" button)', () => {
+    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey/index.html')).toBe(true);
+    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey')).toBe(true);
+    expect(decidePermission('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(decidePermission('clipboard-sanitized-write', 'app://latchkey.evil/')).toBe(false);
+    expect(decidePermission('clipboard-sanitized-write')).toBe(false);
+    expect(decidePermission('clipboard-read', 'app://latchkey/index.html')).toBe(false);
   });
 });

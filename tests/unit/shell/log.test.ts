@@ -2,8 +2,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFileLogger, withRedaction, type Logger } from '../../../main/log';
-import { redact, redactValue, REDACTED, UNREADABLE } from '../../../main/log-redaction';
+import {
+  createFileLogger,
+  redact,
+  redactValue,
+  REDACTED,
+  UNREADABLE,
+  withRedaction,
+  type Logger,
+} from '../../../main/log';
 
 // A JWT-shaped string (header.payload.signature); not a real token.
 const JWT =

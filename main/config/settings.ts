@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { issuerTransport, isSecureTransport } from './auth/issuer';
-import type { ProviderSettings } from './auth/types';
+import { issuerTransport, isSecureTransport } from '../auth/issuer';
+import type { ProviderSettings } from '../auth/types';
 import {
   CONFIG_FIELDS,
   ENV_NAMES,
@@ -12,17 +12,16 @@ import {
   SETTINGS_FILE_NAME,
   type ConfigField,
   type ConfigLayer,
-} from './config/sources';
-import { LatchkeyError } from './errors';
+} from './sources';
+import { LatchkeyError } from '../errors';
 
 /**
  * Which provider the app signs in with. Three layers, merged field by field with the highest winning:
  * command-line flags > environment variables > the settings file in the user-data folder. An Auth0
  * domain in a layer stands for that layer's issuer, audience, users API and scopes; explicit fields
- * of the same layer or of a higher one still override it. Plain Node (no electron).
+ * of the same layer or of a higher one still override it. Each layer is read by ./sources.ts into
+ * the same flat shape; this file merges, expands and validates them. Plain Node (no electron).
  */
-
-export { SETTINGS_FILE_NAME, ENV_NAMES, FLAG_NAMES } from './config/sources';
 
 /** What the Auth0 Management API needs for the profile and metadata screens (plus a refresh token). */
 export const AUTH0_SCOPES = [
@@ -37,7 +36,7 @@ export const AUTH0_SCOPES = [
 /** A generic OpenID provider: the standard claims and a refresh token, nothing provider-specific. */
 export const GENERIC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
-export type ProviderChoice =
+type ProviderChoice =
   /** Settings were given and are valid. */
   | { kind: 'configured'; settings: ProviderSettings }
   /** Nothing configured, development build: start the local provider in-process and use it. */
@@ -54,7 +53,7 @@ export interface ConfigInputs {
   isPackaged: boolean;
 }
 
-export function settingsFilePath(userDataDir: string): string {
+function settingsFilePath(userDataDir: string): string {
   return join(userDataDir, SETTINGS_FILE_NAME);
 }
 

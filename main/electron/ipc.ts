@@ -1,19 +1,21 @@
 import { ipcMain, type BrowserWindow, type IpcMain } from 'electron';
-import type { HandlerTable } from '../common/contract';
-import { buildIpcRoutes, type IpcLog } from './ipc/invoke-wrapper';
-import type { SenderPolicy } from './ipc/sender-guard';
-import { startSessionStateBroadcast } from './ipc/state-broadcast';
-import type { SessionManager } from './session/session-manager';
+import type { HandlerTable } from '../../common/contract';
+import { buildIpcRoutes } from '../ipc/invoke-wrapper';
+import type { SenderPolicy } from '../ipc/sender-guard';
+import { startSessionStateBroadcast } from '../ipc/state-broadcast';
+import type { Logger } from '../log';
+import type { SessionManager } from '../session/session-manager';
 
 /**
  * The Electron transport of the contract, and nothing else: every channel goes through the one
- * wrapper in ./ipc/invoke-wrapper (sender guard, input schema, error codes), which is tested without
- * Electron. Only this file of the IPC layer imports `electron`.
+ * wrapper in main/ipc/invoke-wrapper.ts (sender guard, input schema, error codes) and every push
+ * through main/ipc/state-broadcast.ts, both tested without Electron. The rules live in main/ipc/;
+ * only this file of the IPC layer imports `electron`.
  */
 
-export interface RegisterIpcOptions extends SenderPolicy {
+interface RegisterIpcOptions extends SenderPolicy {
   handlers: HandlerTable;
-  log?: IpcLog;
+  log?: Pick<Logger, 'warn' | 'error'>;
   /** Defaults to Electron's ipcMain. */
   ipc?: Pick<IpcMain, 'handle' | 'removeHandler'>;
 }
@@ -29,11 +31,12 @@ export function registerIpcHandlers(options: RegisterIpcOptions): () => void {
   };
 }
 
-export interface BroadcastSessionStateOptions extends SenderPolicy {
+interface BroadcastSessionStateOptions extends SenderPolicy {
+  /** The state changes to push: createServices's `stateUpdates`, decorated as the handlers answer. */
   session: Pick<SessionManager, 'subscribe'>;
   /** The app's windows at push time, e.g. `() => BrowserWindow.getAllWindows()`. */
   windows: () => readonly BrowserWindow[];
-  log?: IpcLog;
+  log?: Pick<Logger, 'warn' | 'error'>;
 }
 
 /** Pushes every SessionState change to each trusted window on our origin; returns the unsubscribe. */
