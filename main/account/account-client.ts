@@ -1,15 +1,8 @@
-import {
-  applyMetadataPatch,
-  METADATA_LIMITS,
-  metadataBytes,
-  metadataPatchSchema,
-  type MetadataPatch,
-  type UserMetadata,
-} from '../../common/metadata';
+import type { MetadataPatch, UserMetadata } from '../../common/metadata';
+import { metadataSaveProblem } from '../../common/metadata-rules';
 import type { ProviderSettings } from '../auth/types';
 import { LatchkeyError } from '../errors';
 import type { SessionManager } from '../session/types';
-import { describeIssues } from '../../common/describe-issues';
 import { createUsersApi, type UsersApiOptions } from './users-api';
 
 /** The person's own account at the provider, beyond what userinfo says: user_metadata. */
@@ -17,7 +10,11 @@ export interface AccountClient {
   /** False for providers without an Auth0-compatible users API; every call then fails NOT_SUPPORTED. */
   readonly supportsMetadata: boolean;
   getMetadata(): Promise<UserMetadata>;
-  /** Validates, then patches (Auth0 semantics: top-level merge, null deletes); returns what is stored. */
+  /**
+   * Patches (Auth0 semantics: top-level merge, null deletes); returns what is stored. The patch is
+   * valid already (the IPC wrapper parsed it with the contract's schema); refused here only is a merge
+   * that would not fit with the metadata last read.
+   */
   updateMetadata(patch: MetadataPatch): Promise<UserMetadata>;
 }
 
@@ -65,22 +62,14 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
       ),
 
     async updateMetadata(patch) {
-      // Every refusal here happens before any request (token refresh included).
-      const parsed = metadataPatchSchema.safeParse(patch);
-      if (!parsed.success) throw new LatchkeyError('INVALID_INPUT', describeIssues(parsed.error.issues));
+      // Refused before any request (token refresh included).
       const subject = currentSubject(session);
       if (lastKnown && subject === lastKnown.subject) {
-        const bytes = metadataBytes(applyMetadataPatch(lastKnown.metadata, parsed.data));
-        if (bytes > METADATA_LIMITS.totalBytes) {
-          throw new LatchkeyError(
-            'INVALID_INPUT',
-            `Saving this would make your metadata ${bytes} bytes; the provider keeps at most ` +
-              `${METADATA_LIMITS.totalBytes} bytes (16 KB). Remove or shorten some values first.`,
-          );
-        }
+        const problem = metadataSaveProblem(lastKnown.metadata, patch);
+        if (problem) throw new LatchkeyError('INVALID_INPUT', problem);
       }
       return session.withAccessToken(async (token, tokenSubject) =>
-        remember(tokenSubject, await api.patchMetadata(token, tokenSubject, parsed.data)),
+        remember(tokenSubject, await api.patchMetadata(token, tokenSubject, patch)),
       );
     },
   };
