@@ -1,4 +1,4 @@
-import { LatchkeyError } from '../errors';
+import { httpStatusError, sanitizeProviderText, type LatchkeyError } from '../errors';
 
 /**
  * Turns a users-API response that is not a success into a coded error a person can act on.
@@ -13,16 +13,11 @@ export const REQUIRED_SCOPE: Record<UsersApiOperation, string> = {
   update: 'update:current_user_metadata',
 };
 
-const MAX_PROVIDER_MESSAGE = 300;
-
-/** The provider's own message, short and on one line; never the whole body (it could be anything). */
-export function providerMessage(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const message = (body as { message?: unknown }).message;
-  if (typeof message !== 'string' || message.trim() === '') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const oneLine = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return oneLine.length > MAX_PROVIDER_MESSAGE ? `${oneLine.slice(0, MAX_PROVIDER_MESSAGE)}…` : oneLine;
+/** The provider's own message, cleaned; never the whole body (it could be anything). */
+function providerMessage(body: unknown): string | undefined {
+  return typeof body === 'object' && body !== null
+    ? sanitizeProviderText((body as { message?: unknown }).message)
+    : undefined;
 }
 
 export interface ErrorContext {
@@ -32,51 +27,40 @@ export interface ErrorContext {
   subject: string;
 }
 
-function missingScope(context: ErrorContext, detail: string | undefined): LatchkeyError {
+function missingScope(context: ErrorContext, detail: string | undefined): string {
   const scope = REQUIRED_SCOPE[context.operation];
   const what = context.operation === 'read' ? 'read your user metadata' : 'save your user metadata';
-  return new LatchkeyError(
-    'FORBIDDEN',
+  return (
     `The provider refused to ${what}: the access token lacks the "${scope}" scope` +
-      (detail ? ` (provider said: ${detail})` : '') +
-      `. Latchkey must request "${scope}" with the audience ${context.audience} (add it to the scopes in ` +
-      `Latchkey's provider settings), then sign in again. On Auth0, also check the dashboard: ` +
-      `Applications → APIs → Auth0 Management API → Application Access; the user access policy must let ` +
-      `this application get user tokens with that scope (with "Allow via client-grant", grant it there).`,
+    (detail ? ` (provider said: ${detail})` : '') +
+    `. Latchkey must request "${scope}" with the audience ${context.audience} (add it to the scopes in ` +
+    `Latchkey's provider settings), then sign in again. On Auth0, also check the dashboard: ` +
+    `Applications → APIs → Auth0 Management API → Application Access; the user access policy must let ` +
+    `this application get user tokens with that scope (with "Allow via client-grant", grant it there).`
   );
 }
 
-export function errorForStatus(status: number, body: unknown, context: ErrorContext): LatchkeyError {
+/** `waitMs`: for a 429, how long the provider asks us to wait (see retryDelayMs). */
+export function errorForStatus(
+  status: number,
+  body: unknown,
+  context: ErrorContext,
+  waitMs?: number,
+): LatchkeyError {
   const detail = providerMessage(body);
-  switch (status) {
-    case 400:
-      return new LatchkeyError(
-        'INVALID_INPUT',
-        `The provider refused the request as invalid${detail ? `: ${detail}` : '.'}`,
-      );
-    case 401:
-      // RFC 6750 §3.1 invalid_token: the session layer refreshes once and retries (withAccessToken).
-      return new LatchkeyError('ACCESS_TOKEN_REJECTED', 'The provider refused the access token.');
-    case 403:
-      return missingScope(context, detail);
-    case 404:
-      return new LatchkeyError(
-        'NOT_FOUND',
-        `The provider has no user ${JSON.stringify(context.subject)} in its users API. ` +
-          'The account may have been deleted, or the users API belongs to another tenant than the sign-in.',
-      );
-    default:
-      if (status >= 500) {
-        return new LatchkeyError(
-          'NETWORK',
-          `The provider's users API is unavailable right now (HTTP ${status}). Try again in a moment.`,
-        );
-      }
-      return new LatchkeyError(
-        'PROVIDER_ERROR',
-        `The provider's users API answered HTTP ${status}${detail ? `: ${detail}` : '.'}`,
-      );
-  }
+  const wait = waitMs === undefined ? 'a little while' : `${Math.max(1, Math.ceil(waitMs / 1000))} s`;
+  return httpStatusError(status, {
+    badRequest: () => `The provider refused the request as invalid${detail ? `: ${detail}` : '.'}`,
+    accessTokenRejected: true,
+    forbidden: () => missingScope(context, detail),
+    notFound: () =>
+      `The provider has no user ${JSON.stringify(context.subject)} in its users API. ` +
+      'The account may have been deleted, or the users API belongs to another tenant than the sign-in.',
+    serverError: (s) =>
+      `The provider's users API is unavailable right now (HTTP ${s}). Try again in a moment.`,
+    rateLimited: () => `The provider is limiting requests to its users API. Try again in ${wait}.`,
+    other: (s) => `The provider's users API answered HTTP ${s}${detail ? `: ${detail}` : '.'}`,
+  });
 }
 
 /**
@@ -93,12 +77,4 @@ export function retryDelayMs(headers: Headers, now: number): number | undefined 
   const reset = headers.get('x-ratelimit-reset')?.trim();
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;
-}
-
-export function rateLimited(waitMs: number | undefined): LatchkeyError {
-  const wait = waitMs === undefined ? 'a little while' : `${Math.max(1, Math.ceil(waitMs / 1000))} s`;
-  return new LatchkeyError(
-    'RATE_LIMITED',
-    `The provider is limiting requests to its users API. Try again in ${wait}.`,
-  );
 }

@@ -1,6 +1,6 @@
 import type { MetadataPatch, UserMetadata } from '../../common/metadata';
 import { LatchkeyError } from '../errors';
-import { errorForStatus, rateLimited, retryDelayMs, type UsersApiOperation } from './provider-errors';
+import { errorForStatus, retryDelayMs, type UsersApiOperation } from './provider-errors';
 
 /**
  * The Auth0 Management API calls Latchkey makes with the person's own access token
@@ -82,13 +82,14 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
       const response = await send(url, init);
       const body = await readJson(response);
       if (response.ok) return body;
+      const context = { operation, audience, subject };
       if (response.status === 429) {
         const wait = retryDelayMs(response.headers, now()) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
-        if (attempt > 0 || wait > maxRetryWaitMs) throw rateLimited(wait);
+        if (attempt > 0 || wait > maxRetryWaitMs) throw errorForStatus(429, body, context, wait);
         await sleep(wait);
         continue;
       }
-      throw errorForStatus(response.status, body, { operation, audience, subject });
+      throw errorForStatus(response.status, body, context);
     }
   }
 

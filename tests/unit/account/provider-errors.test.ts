@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  errorForStatus,
-  providerMessage,
-  rateLimited,
-  retryDelayMs,
-} from '../../../main/account/provider-errors';
+import { errorForStatus, retryDelayMs } from '../../../main/account/provider-errors';
 
 const context = {
   operation: 'update' as const,
@@ -49,11 +44,14 @@ describe('users API error mapping', () => {
     expect(errorForStatus(409, {}, context).code).toBe('PROVIDER_ERROR');
   });
 
-  it("cuts the provider's message to one short line", () => {
-    expect(providerMessage({ message: `a\nb\u0000c${'x'.repeat(1000)}` })?.length).toBeLessThanOrEqual(301);
-    expect(providerMessage({ message: 'a\nb' })).toBe('a b');
-    expect(providerMessage({ message: 42 })).toBeUndefined();
-    expect(providerMessage(null)).toBeUndefined();
+  it("cuts the provider's message to one short line, without control or bidi characters", () => {
+    const detail = (body: unknown) => errorForStatus(409, body, context).message;
+    const prefix = "The provider's users API answered HTTP 409: ";
+    expect(detail({ message: `a\nb\u0000c${'x'.repeat(1000)}` })).toBe(`${prefix}a b c${'x'.repeat(194)}…`);
+    expect(detail({ message: 'a\nb' })).toBe(`${prefix}a b`);
+    expect(detail({ message: 'evil\u202Egnp.exe' })).toBe(`${prefix}evil gnp.exe`);
+    expect(detail({ message: 42 })).toBe("The provider's users API answered HTTP 409.");
+    expect(detail(null)).toBe("The provider's users API answered HTTP 409.");
   });
 });
 
@@ -73,7 +71,7 @@ describe('Retry-After (RFC 9110 §10.2.3)', () => {
     expect(retryDelayMs(new Headers(), now)).toBeUndefined();
   });
   it('RATE_LIMITED says how long to wait', () => {
-    expect(rateLimited(120_000).message).toContain('120 s');
-    expect(rateLimited(undefined).code).toBe('RATE_LIMITED');
+    expect(errorForStatus(429, {}, context, 120_000).message).toContain('120 s');
+    expect(errorForStatus(429, {}, context).code).toBe('RATE_LIMITED');
   });
 });
