@@ -1,13 +1,8 @@
 import type { z } from 'zod';
-import {
-  contract,
-  METHOD_NAMES,
-  type HandlerTable,
-  type MethodName,
-  type MethodOutput,
-} from '../../common/contract';
+import { CHANNELS, METHOD_NAMES, type MethodName } from '../../common/channels';
+import { contract, type HandlerTable, type MethodOutput, type Result } from '../../common/contract';
+import type { ErrorInfo } from '../../common/errors';
 import { RESERVED_METADATA_KEYS } from '../../common/metadata-rules';
-import { fail, ok, type Result } from '../../common/result';
 import { toErrorInfo } from '../errors';
 import { toPlainData } from './plain-data';
 import { checkSender, type InvokeEventLike, type SenderPolicy } from './sender-guard';
@@ -78,6 +73,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return `Invalid input. ${parts.join('; ')}${more}`;
 }
 
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = (error: ErrorInfo): Result<never> => ({ ok: false, error });
+
 const FORBIDDEN_MESSAGE = 'This page is not allowed to talk to Latchkey.';
 
 function describeThrown(error: unknown): string {
@@ -90,7 +88,8 @@ export function wrapHandler<K extends MethodName>(
   policy: SenderPolicy,
   log: IpcLog = console,
 ): InvokeHandler<K> {
-  const { channel, input: schema } = contract[name];
+  const channel = CHANNELS[name];
+  const schema = contract[name].input;
   return async (event, input) => {
     try {
       let verdict;
@@ -130,7 +129,7 @@ export function wrapHandler<K extends MethodName>(
 export function buildIpcRoutes(handlers: HandlerTable, policy: SenderPolicy, log?: IpcLog): IpcRoute[] {
   return METHOD_NAMES.map((name) => ({
     name,
-    channel: contract[name].channel,
+    channel: CHANNELS[name],
     handle: wrapHandler(name, handlers[name], policy, log) as InvokeHandler,
   }));
 }
