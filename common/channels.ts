@@ -1,6 +1,7 @@
 /**
- * The IPC channel names, and nothing else: no schema library, so the sandboxed preload bundles only
- * these strings. common/contract.ts pairs each with its input schema and result type.
+ * The IPC methods and the channel each travels on: the one list of them. No schema library here, so
+ * the sandboxed preload bundles only these strings; common/contract.ts gives each method its input
+ * schema and result type, checked against this list.
  */
 export const CHANNELS = {
   getSessionState: 'latchkey:session:get',
@@ -15,10 +16,10 @@ export const CHANNELS = {
   getDiagnostics: 'latchkey:diagnostics',
 } as const;
 
-export type ChannelMethod = keyof typeof CHANNELS;
+export type MethodName = keyof typeof CHANNELS;
 
 /** Every method, in contract order. */
-export const CHANNEL_METHODS = Object.keys(CHANNELS) as ChannelMethod[];
+export const METHOD_NAMES = Object.keys(CHANNELS) as MethodName[];
 
 /** Main pushes every SessionState change on this channel; the renderer never polls. */
 export const SESSION_STATE_EVENT = 'latchkey:session:state';

@@ -2,8 +2,8 @@ import type { MetadataPatch, UserMetadata } from './metadata';
 
 /**
  * The user_metadata rules as plain data and functions, with no zod: main builds its schemas from
- * them (common/metadata.ts) and the renderer checks the form with them, so both say the same thing in
- * the same words, and the renderer's bundle does not carry a schema library.
+ * them (common/metadata.ts), the account client and the renderer's form judge a save with them, so
+ * all say the same thing in the same words, and the renderer's bundle does not carry a schema library.
  */
 
 /**
@@ -32,7 +32,10 @@ export const METADATA_MESSAGES = {
   valueTooLong: `A value is at most ${METADATA_LIMITS.stringLength} characters.`,
   nothingToSave: 'Nothing to save.',
   tooManyKeys: 'Too many keys in one save.',
-  tooLarge: `Metadata is limited to ${METADATA_LIMITS.totalBytes / 1024} KB.`,
+  tooManyKeysInObject: 'Too many keys in one object.',
+  tooLarge:
+    `Metadata is limited to ${METADATA_LIMITS.totalBytes / 1024} KB in all. ` +
+    'Remove or shorten some values first.',
 } as const;
 
 /** The first rule a key breaks, in the words main's schema uses, or undefined when it is fine. */
@@ -44,8 +47,9 @@ export function metadataKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-export function byteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+/** The rule a text value breaks, in the words main's schema uses, or undefined when it is fine. */
+export function metadataTextProblem(text: string): string | undefined {
+  return text.length > METADATA_LIMITS.stringLength ? METADATA_MESSAGES.valueTooLong : undefined;
 }
 
 /**
@@ -63,7 +67,25 @@ export function applyMetadataPatch(current: UserMetadata, patch: MetadataPatch):
   return merged;
 }
 
-/** The serialised size Auth0 counts against its 16 KB user_metadata limit. */
+/** The serialised size (UTF-8 bytes of the JSON) Auth0 counts against its 16 KB user_metadata limit. */
 export function metadataBytes(metadata: UserMetadata): number {
-  return byteLength(JSON.stringify(metadata));
+  return new TextEncoder().encode(JSON.stringify(metadata)).length;
+}
+
+/**
+ * Whether saving `patch` breaks a count or size limit, and the one message saying which. `current`
+ * is the metadata last read from the provider, when known: what is stored after the merge must fit
+ * too. When it is not known, only the patch itself is judged and the provider judges the merge (its
+ * 400 names the size).
+ */
+export function metadataSaveProblem(
+  current: UserMetadata | undefined,
+  patch: MetadataPatch,
+): string | undefined {
+  if (Object.keys(patch).length > METADATA_LIMITS.keysPerObject) return METADATA_MESSAGES.tooManyKeys;
+  if (metadataBytes(patch) > METADATA_LIMITS.totalBytes) return METADATA_MESSAGES.tooLarge;
+  if (current && metadataBytes(applyMetadataPatch(current, patch)) > METADATA_LIMITS.totalBytes) {
+    return METADATA_MESSAGES.tooLarge;
+  }
+  return undefined;
 }

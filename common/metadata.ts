@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import {
-  byteLength,
   METADATA_KEY_PATTERN,
   METADATA_LIMITS,
   METADATA_MESSAGES,
+  metadataSaveProblem,
   RESERVED_METADATA_KEYS,
 } from './metadata-rules';
 
-// The limits and the merge live in metadata-rules.ts (no zod) so that the renderer can use them
-// without bundling zod.
-export { applyMetadataPatch, byteLength, METADATA_LIMITS, metadataBytes } from './metadata-rules';
+// The limits, messages and the merge live in metadata-rules.ts (no zod) so that the renderer can
+// use them without bundling zod; the schemas below are built from them.
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type UserMetadata = Record<string, JsonValue>;
@@ -35,18 +34,25 @@ function jsonValueSchema(depth: number): z.ZodType<JsonValue, JsonValue> {
     z.array(inner).max(METADATA_LIMITS.arrayLength),
     z
       .record(metadataKeySchema, inner)
-      .refine((o) => Object.keys(o).length <= METADATA_LIMITS.keysPerObject, 'Too many keys in one object.'),
+      .refine(
+        (o) => Object.keys(o).length <= METADATA_LIMITS.keysPerObject,
+        METADATA_MESSAGES.tooManyKeysInObject,
+      ),
   ]);
 }
 
 /**
  * A user_metadata patch, with Auth0's semantics: top-level keys are merged, a `null` value deletes
- * the key, nested objects replace the stored value whole.
+ * the key, nested objects replace the stored value whole. The IPC boundary parses every patch with
+ * this; past it, a patch is trusted.
  */
 export const metadataPatchSchema = z
   .record(metadataKeySchema, jsonValueSchema(1))
   .refine((o) => Object.keys(o).length > 0, METADATA_MESSAGES.nothingToSave)
-  .refine((o) => Object.keys(o).length <= METADATA_LIMITS.keysPerObject, METADATA_MESSAGES.tooManyKeys)
-  .refine((o) => byteLength(JSON.stringify(o)) <= METADATA_LIMITS.totalBytes, METADATA_MESSAGES.tooLarge);
+  .superRefine((patch, ctx) => {
+    // The patch alone: what is stored is not known here (the account client knows it).
+    const problem = metadataSaveProblem(undefined, patch);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export type MetadataPatch = Record<string, JsonValue>;

@@ -35,3 +35,99 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 export function loginCancelled(): LatchkeyError {
   return new LatchkeyError('LOGIN_CANCELLED', 'Sign-in was cancelled.');
 }
+
+/**
+ * Provider-supplied text (an OAuth error_description, a users-API message) is shown to the person:
+ * keep it short and on one line, never markup. Every Unicode control and format character (`\p{C}`)
+ * goes, not only C0: bidi overrides and isolates (Unicode TR #9) could reorder what is shown, and
+ * zero-width characters could hide text.
+ */
+export function sanitizeProviderText(value: unknown, limit = 200): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const cleaned = value
+    .replace(/[^\P{C}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!cleaned) return undefined;
+  return cleaned.length > limit ? `${cleaned.slice(0, limit - 1)}…` : cleaned;
+}
+
+type Words = (status: number) => string;
+
+/**
+ * One caller's words for each class of HTTP failure (RFC 9110 §15). A class left out means that, for
+ * this request, the status says nothing by itself (the caller reads the body instead), unless `other`
+ * is given: then `other` words it, as PROVIDER_ERROR.
+ */
+export interface StatusWording {
+  /** 5xx: the provider is down or overloaded; the session is kept. */
+  serverError?: Words;
+  /** 3xx where JSON was expected: a captive portal or proxy is in the way, not the provider. */
+  redirected?: Words;
+  /** 429. */
+  rateLimited?: Words;
+  /**
+   * Set where a 401 means the access token was refused (RFC 6750 §3.1 invalid_token): it expired or
+   * was revoked, and the session layer refreshes once and retries (withAccessToken).
+   */
+  accessTokenRejected?: boolean;
+  /** 403. */
+  forbidden?: Words;
+  /** 404. */
+  notFound?: Words;
+  /** 400. */
+  badRequest?: Words;
+  /** Any other status. */
+  other?: Words;
+}
+
+const ACCESS_TOKEN_REJECTED_MESSAGE = 'The provider refused the access token.';
+
+/** The code each class of HTTP failure maps to, and the caller's words for it, if it has any. */
+function classify(status: number, wording: StatusWording): ErrorInfo | undefined {
+  const as = (code: ErrorCode, words: Words | undefined) => words && { code, message: words(status) };
+  if (status >= 500) return as('NETWORK', wording.serverError);
+  if (status >= 300 && status < 400) return as('NETWORK', wording.redirected);
+  switch (status) {
+    case 429:
+      return as('RATE_LIMITED', wording.rateLimited);
+    case 401:
+      return wording.accessTokenRejected
+        ? { code: 'ACCESS_TOKEN_REJECTED', message: ACCESS_TOKEN_REJECTED_MESSAGE }
+        : undefined;
+    case 403:
+      return as('FORBIDDEN', wording.forbidden);
+    case 404:
+      return as('NOT_FOUND', wording.notFound);
+    case 400:
+      return as('INVALID_INPUT', wording.badRequest);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The one mapping from an HTTP failure status to an error code, for every provider endpoint Latchkey
+ * calls; each caller brings only its own wording. Undefined when the caller has no words for the
+ * status's class (and no `other`).
+ */
+export function httpStatusError(
+  status: number,
+  wording: StatusWording & { other: Words },
+  options?: { cause?: unknown },
+): LatchkeyError;
+export function httpStatusError(
+  status: number,
+  wording: StatusWording,
+  options?: { cause?: unknown },
+): LatchkeyError | undefined;
+export function httpStatusError(
+  status: number,
+  wording: StatusWording,
+  options?: { cause?: unknown },
+): LatchkeyError | undefined {
+  const info: ErrorInfo | undefined =
+    classify(status, wording) ??
+    (wording.other && { code: 'PROVIDER_ERROR', message: wording.other(status) });
+  return info && new LatchkeyError(info.code, info.message, options);
+}

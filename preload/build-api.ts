@@ -1,13 +1,13 @@
-import { CHANNEL_METHODS, CHANNELS, SESSION_STATE_EVENT } from '../common/channels';
-import type { LatchkeyApi } from '../common/contract';
-import type { Result } from '../common/result';
+import { CHANNELS, METHOD_NAMES, SESSION_STATE_EVENT } from '../common/channels';
+import type { LatchkeyApi, Result } from '../common/contract';
 import type { SessionState } from '../common/session-state';
 
 /**
  * Builds `window.latchkey` from the contract, given the three ipcRenderer functions it may use.
  * Plain (no `electron` import) so that it is tested as is; preload/index.ts passes the real ones.
  * The page gets named methods only: no channel names, no raw ipcRenderer, no Electron event object.
- * It imports the channel names only (common/channels.ts), so the preload bundle carries no zod.
+ * It imports values from common/channels.ts only (contract.ts for types), so the preload bundle
+ * carries no zod.
  */
 export type Invoke = (channel: string, input: unknown) => Promise<unknown>;
 /** The listener shape ipcRenderer.on takes: the event object first, which never reaches the page. */
@@ -22,7 +22,7 @@ const UNREACHABLE: Result<never> = {
 
 export function buildLatchkeyApi(invoke: Invoke, on: On, off: Off): LatchkeyApi {
   const api: Record<string, unknown> = {};
-  for (const name of CHANNEL_METHODS) {
+  for (const name of METHOD_NAMES) {
     const channel = CHANNELS[name];
     // The input goes to main as given: main validates it; the preload is not a trust boundary.
     api[name] = async (input?: unknown) => {

@@ -1,12 +1,5 @@
 import type { JsonValue, MetadataPatch, UserMetadata } from '../common/metadata';
-import {
-  applyMetadataPatch,
-  byteLength,
-  METADATA_LIMITS,
-  METADATA_MESSAGES,
-  metadataBytes,
-  metadataKeyProblem,
-} from '../common/metadata-rules';
+import { metadataKeyProblem, metadataSaveProblem, metadataTextProblem } from '../common/metadata-rules';
 import { countryByCode, countryFromInput } from './country-search';
 
 /**
@@ -128,19 +121,12 @@ export function metadataPatch(original: UserMetadata, form: MetadataForm): Metad
   return patch;
 }
 
-function checkText(value: string, label: string): string | undefined {
-  if (value.length > METADATA_LIMITS.stringLength) {
-    return `${label} is at most ${METADATA_LIMITS.stringLength} characters.`;
-  }
-  return undefined;
-}
-
 /** Every problem, field by field, in the words main's schema uses (common/metadata-rules.ts). */
 export function validateForm(original: UserMetadata, form: MetadataForm): FormErrors {
   const errors: FormErrors = { rows: {} };
-  const firstName = checkText(form.firstName, 'First name');
+  const firstName = metadataTextProblem(form.firstName);
   if (firstName) errors.firstName = firstName;
-  const lastName = checkText(form.lastName, 'Last name');
+  const lastName = metadataTextProblem(form.lastName);
   if (lastName) errors.lastName = lastName;
   if (countryValue(form, original) === undefined) errors.country = 'Choose a country from the list.';
 
@@ -159,9 +145,9 @@ export function validateForm(original: UserMetadata, form: MetadataForm): FormEr
       if (keyIssue) problems.key = keyIssue;
     }
     if (row.structured === undefined) {
-      if (row.value === '') problems.value = 'Enter a value, or remove the row.';
-      else if (row.value.length > METADATA_LIMITS.stringLength)
-        problems.value = METADATA_MESSAGES.valueTooLong;
+      const valueIssue =
+        row.value === '' ? 'Enter a value, or remove the row.' : metadataTextProblem(row.value);
+      if (valueIssue) problems.value = valueIssue;
     }
     if (key) seen.add(key);
     if (problems.key || problems.value) errors.rows[row.id] = problems;
@@ -169,15 +155,9 @@ export function validateForm(original: UserMetadata, form: MetadataForm): FormEr
 
   if (!hasFieldErrors(errors)) {
     const patch = metadataPatch(original, form);
-    if (Object.keys(patch).length > 0) {
-      if (Object.keys(patch).length > METADATA_LIMITS.keysPerObject)
-        errors.form = METADATA_MESSAGES.tooManyKeys;
-      else if (byteLength(JSON.stringify(patch)) > METADATA_LIMITS.totalBytes)
-        errors.form = METADATA_MESSAGES.tooLarge;
-      else if (metadataBytes(applyMetadataPatch(original, patch)) > METADATA_LIMITS.totalBytes) {
-        errors.form = `Metadata is limited to ${METADATA_LIMITS.totalBytes / 1024} KB in all.`;
-      }
-    }
+    // The same judgement main makes before sending (main/account/account-client.ts).
+    const saveIssue = Object.keys(patch).length > 0 ? metadataSaveProblem(original, patch) : undefined;
+    if (saveIssue) errors.form = saveIssue;
   }
   return errors;
 }

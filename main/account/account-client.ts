@@ -1,29 +1,52 @@
-import {
-  applyMetadataPatch,
-  METADATA_LIMITS,
-  metadataBytes,
-  metadataPatchSchema,
-  type MetadataPatch,
-  type UserMetadata,
-} from '../../common/metadata';
+import type { MetadataPatch, UserMetadata } from '../../common/metadata';
+import { metadataSaveProblem } from '../../common/metadata-rules';
 import type { ProviderSettings } from '../auth/types';
-import { LatchkeyError } from '../errors';
+import { httpStatusError, LatchkeyError, sanitizeProviderText } from '../errors';
 import type { SessionManager } from '../session/session-manager';
-import { describeIssues } from '../../common/describe-issues';
-import { createUsersApi, type UsersApiOptions } from './users-api';
 
-/** The person's own account at the provider, beyond what userinfo says: user_metadata. */
+/**
+ * The person's own account at the provider, beyond what userinfo says: their user_metadata, read and
+ * patched through the provider's Auth0-compatible users API (Management API v2, GET and PATCH
+ * /api/v2/users/{id}) with the person's own access token and its `*:current_user*` scopes.
+ * Plain Node, fetch injected. Auth0's answers are `{ statusCode, error, message, errorCode }`.
+ */
+
 export interface AccountClient {
   /** False for providers without an Auth0-compatible users API; every call then fails NOT_SUPPORTED. */
   readonly supportsMetadata: boolean;
   getMetadata(): Promise<UserMetadata>;
-  /** Validates, then patches (Auth0 semantics: top-level merge, null deletes); returns what is stored. */
+  /**
+   * Patches (Auth0 semantics: top-level merge, null deletes); returns what is stored. The patch is
+   * valid already (the IPC wrapper parsed it with the contract's schema); refused here only is a merge
+   * that would not fit with the metadata last read.
+   */
   updateMetadata(patch: MetadataPatch): Promise<UserMetadata>;
 }
 
 export interface AccountClientOptions extends Omit<UsersApiOptions, 'baseUrl' | 'audience'> {
   settings: ProviderSettings;
   session: Pick<SessionManager, 'withAccessToken' | 'getState'>;
+}
+
+/** The two users API calls, given a token and the subject it belongs to. */
+export interface UsersApi {
+  getMetadata(accessToken: string, subject: string): Promise<UserMetadata>;
+  /** Auth0 merges top-level keys and deletes those set to null; the answer is the stored result. */
+  patchMetadata(accessToken: string, subject: string, patch: MetadataPatch): Promise<UserMetadata>;
+}
+
+export interface UsersApiOptions {
+  /** e.g. https://TENANT/api/v2 (a trailing slash is fine). Users live at {baseUrl}/users/{id}. */
+  baseUrl: string;
+  /** The audience the token must carry, for error messages. Default `${baseUrl}/`. */
+  audience?: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** A 429 asking for at most this wait is retried once after it; longer ones fail RATE_LIMITED. */
+  maxRetryWaitMs?: number;
+  /** Per request. A slow provider becomes NETWORK, never a hang. */
+  timeoutMs?: number;
 }
 
 const NOT_SUPPORTED_MESSAGE =
@@ -65,23 +88,190 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
       ),
 
     async updateMetadata(patch) {
-      // Every refusal here happens before any request (token refresh included).
-      const parsed = metadataPatchSchema.safeParse(patch);
-      if (!parsed.success) throw new LatchkeyError('INVALID_INPUT', describeIssues(parsed.error.issues));
+      // Refused before any request (token refresh included).
       const subject = currentSubject(session);
       if (lastKnown && subject === lastKnown.subject) {
-        const bytes = metadataBytes(applyMetadataPatch(lastKnown.metadata, parsed.data));
-        if (bytes > METADATA_LIMITS.totalBytes) {
-          throw new LatchkeyError(
-            'INVALID_INPUT',
-            `Saving this would make your metadata ${bytes} bytes; the provider keeps at most ` +
-              `${METADATA_LIMITS.totalBytes} bytes (16 KB). Remove or shorten some values first.`,
-          );
-        }
+        const problem = metadataSaveProblem(lastKnown.metadata, patch);
+        if (problem) throw new LatchkeyError('INVALID_INPUT', problem);
       }
       return session.withAccessToken(async (token, tokenSubject) =>
-        remember(tokenSubject, await api.patchMetadata(token, tokenSubject, parsed.data)),
+        remember(tokenSubject, await api.patchMetadata(token, tokenSubject, patch)),
       );
     },
   };
+}
+
+const DEFAULT_MAX_RETRY_WAIT_MS = 5_000;
+/** A 429 without Retry-After or X-RateLimit-Reset: one short pause, then one more try. */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function createUsersApi(options: UsersApiOptions): UsersApi {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const audience = options.audience ?? `${base}/`;
+  const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  const userUrl = (subject: string) => `${base}/users/${encodeURIComponent(subject)}`;
+
+  async function send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await doFetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (cause) {
+      const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
+      throw new LatchkeyError(
+        'NETWORK',
+        timedOut
+          ? `The provider's users API did not answer within ${Math.round(timeoutMs / 1000)} s.`
+          : "The provider's users API could not be reached. Check the connection and try again.",
+        { cause },
+      );
+    }
+  }
+
+  async function readJson(response: Response): Promise<unknown> {
+    try {
+      return JSON.parse(await response.text());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** One request, plus at most one retry after a short 429 wait. */
+  async function call(request: UsersApiRequest, url: string, init: RequestInit): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await send(url, init);
+      const body = await readJson(response);
+      if (response.ok) return body;
+      if (response.status === 429) {
+        const wait = retryDelayMs(response.headers, now()) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+        if (attempt > 0 || wait > maxRetryWaitMs) throw usersApiError(response.status, body, request, wait);
+        await sleep(wait);
+        continue;
+      }
+      throw usersApiError(response.status, body, request);
+    }
+  }
+
+  function metadataOf(body: unknown): UserMetadata {
+    if (!isPlainRecord(body)) {
+      throw new LatchkeyError(
+        'PROVIDER_ERROR',
+        "The provider's users API answered with something that is not a user.",
+      );
+    }
+    const metadata = body.user_metadata;
+    // Auth0 omits user_metadata entirely for a user who has none.
+    if (metadata === undefined || metadata === null) return {};
+    if (!isPlainRecord(metadata)) {
+      throw new LatchkeyError(
+        'PROVIDER_ERROR',
+        "The provider's users API sent user_metadata that is not an object.",
+      );
+    }
+    return metadata as UserMetadata;
+  }
+
+  return {
+    async getMetadata(accessToken, subject) {
+      const url = `${userUrl(subject)}?fields=user_metadata&include_fields=true`;
+      const body = await call({ operation: 'read', audience, subject }, url, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+      });
+      return metadataOf(body);
+    },
+    async patchMetadata(accessToken, subject, patch) {
+      const body = await call({ operation: 'update', audience, subject }, userUrl(subject), {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          accept: 'application/json',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ user_metadata: patch }),
+      });
+      // The PATCH answer is the whole updated user: its user_metadata is the new truth, no extra GET.
+      return metadataOf(body);
+    },
+  };
+}
+
+interface UsersApiRequest {
+  operation: 'read' | 'update';
+  /** The Management API audience the token must be requested for, e.g. https://TENANT/api/v2/ */
+  audience: string;
+  subject: string;
+}
+
+/** The scope each operation needs on a user's own token (Auth0: "*:current_user*" scopes). */
+const REQUIRED_SCOPE: Record<UsersApiRequest['operation'], string> = {
+  read: 'read:current_user',
+  update: 'update:current_user_metadata',
+};
+
+function missingScope(request: UsersApiRequest, detail: string | undefined): string {
+  const scope = REQUIRED_SCOPE[request.operation];
+  const what = request.operation === 'read' ? 'read your user metadata' : 'save your user metadata';
+  return (
+    `The provider refused to ${what}: the access token lacks the "${scope}" scope` +
+    (detail ? ` (provider said: ${detail})` : '') +
+    `. Latchkey must request "${scope}" with the audience ${request.audience} (add it to the scopes in ` +
+    `Latchkey's provider settings), then sign in again. On Auth0, also check the dashboard: ` +
+    `Applications → APIs → Auth0 Management API → Application Access; the user access policy must let ` +
+    `this application get user tokens with that scope (with "Allow via client-grant", grant it there).`
+  );
+}
+
+/**
+ * A users-API answer that is not a success, as a coded error a person can act on: the status class
+ * decides the code (main/errors.ts), this API adds its words and the provider's own message (never
+ * the whole body: it could be anything). `waitMs`: what a 429 asks us to wait.
+ */
+function usersApiError(
+  status: number,
+  body: unknown,
+  request: UsersApiRequest,
+  waitMs = DEFAULT_RATE_LIMIT_WAIT_MS,
+): LatchkeyError {
+  const detail = sanitizeProviderText(isPlainRecord(body) ? body.message : undefined);
+  return httpStatusError(status, {
+    badRequest: () => `The provider refused the request as invalid${detail ? `: ${detail}` : '.'}`,
+    accessTokenRejected: true,
+    forbidden: () => missingScope(request, detail),
+    notFound: () =>
+      `The provider has no user ${JSON.stringify(request.subject)} in its users API. ` +
+      'The account may have been deleted, or the users API belongs to another tenant than the sign-in.',
+    serverError: (s) =>
+      `The provider's users API is unavailable right now (HTTP ${s}). Try again in a moment.`,
+    rateLimited: () =>
+      'The provider is limiting requests to its users API. ' +
+      `Try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,
+    other: (s) => `The provider's users API answered HTTP ${s}${detail ? `: ${detail}` : '.'}`,
+  });
+}
+
+/**
+ * How long a 429 asks us to wait, in ms. Retry-After (RFC 9110 §10.2.3) is delay-seconds or an
+ * HTTP-date; Auth0 also sends X-RateLimit-Reset (epoch seconds). Undefined when neither is usable.
+ */
+function retryDelayMs(headers: Headers, now: number): number | undefined {
+  const retryAfter = headers.get('retry-after')?.trim();
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  const reset = headers.get('x-ratelimit-reset')?.trim();
+  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
+  return undefined;
 }

@@ -5,7 +5,7 @@ import {
   WWWAuthenticateChallengeError,
 } from 'openid-client';
 import type { ErrorCode } from '../../common/errors';
-import { INTERNAL_MESSAGE, LatchkeyError } from '../errors';
+import { httpStatusError, INTERNAL_MESSAGE, LatchkeyError, sanitizeProviderText } from '../errors';
 
 /** Which call failed: the same provider answer means different things to different calls. */
 export type AuthOperation =
@@ -19,17 +19,6 @@ const WHAT: Record<AuthOperation, string> = {
   userinfo: 'reading the profile',
   revoke: 'revoking the session',
 };
-
-/** Provider-supplied text is shown to the person: keep it short and printable, never markup. */
-export function sanitizeProviderText(value: unknown, limit = 200): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const cleaned = value
-    .replace(/[^\P{C}]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (!cleaned) return undefined;
-  return cleaned.length > limit ? `${cleaned.slice(0, limit - 1)}…` : cleaned;
-}
 
 /** Node's system and undici socket error codes: the connection failed, whatever was being sent. */
 const NETWORK_ERROR_CODE =
@@ -84,34 +73,32 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function byStatus(status: number, operation: AuthOperation, error: unknown): LatchkeyError | undefined {
-  if (status >= 500)
-    return coded('NETWORK', networkMessage(operation, `the provider answered HTTP ${status}`), error);
-  if (status === 429) {
-    return coded(
-      'RATE_LIMITED',
-      `The provider is limiting requests (HTTP 429) while ${WHAT[operation]}. Try again in a minute.`,
-      error,
-    );
-  }
-  // A redirect where JSON was expected: a captive portal or proxy is in the way, not the provider.
-  if (status >= 300 && status < 400) {
-    return coded('NETWORK', networkMessage(operation, `the request was redirected (HTTP ${status})`), error);
-  }
-  if (status === 401 && operation === 'userinfo') {
-    // RFC 6750 §3.1 invalid_token: the access token expired or was revoked; a refresh may fix it.
-    return coded('ACCESS_TOKEN_REJECTED', 'The provider refused the access token.', error);
-  }
-  if (status === 403 && operation === 'userinfo') {
-    return coded('FORBIDDEN', 'The provider refused to share the profile (HTTP 403: missing scope?).', error);
-  }
   if (status === 404 && operation === 'discovery') {
+    // OIDC Discovery §4: the document lives at the issuer's own well-known path, so a 404 there says
+    // the issuer setting is wrong, not that something at the provider went missing.
     return coded(
       'CONFIG_INVALID',
       'The issuer has no OpenID Connect discovery document (/.well-known/openid-configuration). Check the issuer URL.',
       error,
     );
   }
-  return undefined;
+  // Only userinfo takes the access token as a bearer token: elsewhere a 401 or 403 comes with an OAuth
+  // error body (invalid_client, ...), read by the caller.
+  const userinfo = operation === 'userinfo';
+  return httpStatusError(
+    status,
+    {
+      serverError: (s) => networkMessage(operation, `the provider answered HTTP ${s}`),
+      redirected: (s) => networkMessage(operation, `the request was redirected (HTTP ${s})`),
+      rateLimited: () =>
+        `The provider is limiting requests (HTTP 429) while ${WHAT[operation]}. Try again in a minute.`,
+      accessTokenRejected: userinfo,
+      forbidden: userinfo
+        ? () => 'The provider refused to share the profile (HTTP 403: missing scope?).'
+        : undefined,
+    },
+    { cause: safeCause(error) },
+  );
 }
 
 function fromOAuthErrorBody(error: ResponseBodyError, operation: AuthOperation): LatchkeyError {

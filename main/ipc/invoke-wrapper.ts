@@ -1,13 +1,8 @@
-import {
-  contract,
-  METHOD_NAMES,
-  type HandlerTable,
-  type MethodName,
-  type MethodOutput,
-} from '../../common/contract';
-import { describeIssues } from '../../common/describe-issues';
+import type { z } from 'zod';
+import { CHANNELS, METHOD_NAMES, type MethodName } from '../../common/channels';
+import { contract, type HandlerTable, type MethodOutput, type Result } from '../../common/contract';
+import type { ErrorInfo } from '../../common/errors';
 import { RESERVED_METADATA_KEYS } from '../../common/metadata-rules';
-import { fail, ok, type Result } from '../../common/result';
 import { toErrorInfo } from '../errors';
 import type { Logger } from '../log';
 import { toPlainData } from './plain-data';
@@ -54,6 +49,31 @@ function findReservedKey(input: unknown): string | undefined {
   return undefined;
 }
 
+const MAX_ISSUES = 3;
+const MAX_SEGMENT = 40;
+const MAX_MESSAGE = 160;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * A readable one-line summary of zod issues for INVALID_INPUT. Bounded: hostile input (a 1 MB key,
+ * thousands of issues) must not come back across IPC or into the log at full size.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const parts = issues.slice(0, MAX_ISSUES).map((issue) => {
+    const path = issue.path.map((segment) => clip(String(segment), MAX_SEGMENT)).join('.');
+    const message = clip(issue.message, MAX_MESSAGE);
+    return path ? `${path}: ${message}` : message;
+  });
+  const more = issues.length > MAX_ISSUES ? ` (and ${issues.length - MAX_ISSUES} more)` : '';
+  return `Invalid input. ${parts.join('; ')}${more}`;
+}
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const fail = (error: ErrorInfo): Result<never> => ({ ok: false, error });
+
 const FORBIDDEN_MESSAGE = 'This page is not allowed to talk to Latchkey.';
 
 function describeThrown(error: unknown): string {
@@ -66,7 +86,8 @@ function wrapHandler<K extends MethodName>(
   policy: SenderPolicy,
   log: Pick<Logger, 'warn' | 'error'> = console,
 ): InvokeHandler<K> {
-  const { channel, input: schema } = contract[name];
+  const channel = CHANNELS[name];
+  const schema = contract[name].input;
   return async (event, input) => {
     try {
       let verdict;
@@ -110,7 +131,7 @@ export function buildIpcRoutes(
 ): IpcRoute[] {
   return METHOD_NAMES.map((name) => ({
     name,
-    channel: contract[name].channel,
+    channel: CHANNELS[name],
     handle: wrapHandler(name, handlers[name], policy, log) as InvokeHandler,
   }));
 }

@@ -1,4 +1,4 @@
-import { SESSION_STATE_EVENT } from '../../common/contract';
+import { SESSION_STATE_EVENT } from '../../common/channels';
 import type { SessionState } from '../../common/session-state';
 import type { SessionManager } from '../session/session-manager';
 import type { Logger } from '../log';

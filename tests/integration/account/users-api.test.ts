@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUsersApi } from '../../../main/account/users-api';
+import { createUsersApi } from '../../../main/account/account-client';
 import { startIdp, type RunningIdp } from '../../../idp';
 import { obtainTokens } from '../../fixtures/idp-login';
 import { codeOf } from '../../fixtures/rejections';

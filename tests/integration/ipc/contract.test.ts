@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contract, METHOD_NAMES, type MethodName } from '../../../common/contract';
-import type { Result } from '../../../common/result';
+import { CHANNELS, METHOD_NAMES, type MethodName } from '../../../common/channels';
+import type { Result } from '../../../common/contract';
 import type { SessionState } from '../../../common/session-state';
 import { refreshTokens } from '../../fixtures/idp-login';
 import { personSigningIn, useHarnessSuite } from './harness';
@@ -34,7 +34,7 @@ describe('the contract, channel by channel', () => {
   it('has a handler behind every channel, and channel names are unique', async () => {
     const h = await suite.harness();
     expect([...h.routes.keys()].sort()).toEqual([...METHOD_NAMES].sort());
-    const channels = METHOD_NAMES.map((name) => contract[name].channel);
+    const channels = METHOD_NAMES.map((name) => CHANNELS[name]);
     expect(new Set(channels).size).toBe(channels.length);
   });
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach } from 'vitest';
 import { APP_ORIGIN } from '../../../common/app-origin';
-import type { MethodName } from '../../../common/contract';
-import type { Result } from '../../../common/result';
+import type { MethodName } from '../../../common/channels';
+import type { Result } from '../../../common/contract';
 import type { ProviderSettings } from '../../../main/auth/types';
 import { localDemoSettings } from '../../../main/config/settings';
 import { buildIpcRoutes, type IpcRoute } from '../../../main/ipc/invoke-wrapper';

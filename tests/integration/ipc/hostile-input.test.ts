@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contract, METHOD_NAMES, type MethodName } from '../../../common/contract';
+import { METHOD_NAMES, type MethodName } from '../../../common/channels';
+import { contract, type Result } from '../../../common/contract';
 import { isErrorCode } from '../../../common/errors';
-import type { Result } from '../../../common/result';
 import { startHarness, type Harness } from './harness';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../common/app-origin';
-import { METHOD_NAMES, type MethodName } from '../../../common/contract';
+import { METHOD_NAMES, type MethodName } from '../../../common/channels';
 import type { InvokeEventLike } from '../../../main/ipc/sender-guard';
 import { startHarness, trustedEvent, WINDOW_ID, type Harness } from './harness';
 

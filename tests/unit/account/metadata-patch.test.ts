@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { metadataPatchSchema } from '../../../common/metadata';
 import {
   applyMetadataPatch,
   METADATA_LIMITS,
+  METADATA_MESSAGES,
   metadataBytes,
-  metadataPatchSchema,
-} from '../../../common/metadata';
+  metadataSaveProblem,
+} from '../../../common/metadata-rules';
 
 describe("applyMetadataPatch (Auth0's user_metadata semantics)", () => {
   it('merges top-level keys and deletes those set to null', () => {
@@ -54,5 +56,32 @@ describe('metadataPatchSchema', () => {
     ]) {
       expect(metadataPatchSchema.safeParse(bad).success).toBe(false);
     }
+  });
+});
+
+describe('metadataSaveProblem (the one size and count judgement)', () => {
+  const value = 'x'.repeat(METADATA_LIMITS.stringLength);
+  const many = (prefix: string, count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, value]));
+
+  it('refuses too many keys, then a patch over 16 KB, with one message each', () => {
+    expect(metadataSaveProblem(undefined, many('k', METADATA_LIMITS.keysPerObject + 1))).toBe(
+      METADATA_MESSAGES.tooManyKeys,
+    );
+    expect(metadataSaveProblem(undefined, many('k', 9))).toBe(METADATA_MESSAGES.tooLarge);
+    expect(metadataSaveProblem(undefined, many('k', 7))).toBeUndefined();
+  });
+
+  it('judges the merge with what is stored when that is known; deletions count', () => {
+    const stored = many('old', 6);
+    expect(metadataSaveProblem(stored, many('new', 3))).toBe(METADATA_MESSAGES.tooLarge);
+    expect(
+      metadataSaveProblem(stored, { ...many('new', 3), old0: null, old1: null, old2: null }),
+    ).toBeUndefined();
+  });
+
+  it('is the message the schema gives for the same patch', () => {
+    const issues = metadataPatchSchema.safeParse(many('k', 9)).error?.issues.map((issue) => issue.message);
+    expect(issues).toEqual([METADATA_MESSAGES.tooLarge]);
   });
 });

@@ -5,8 +5,8 @@ import {
   WWWAuthenticateChallengeError,
 } from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { safeCause, sanitizeProviderText, toAuthError, type AuthOperation } from '../../../main/auth/errors';
-import { LatchkeyError } from '../../../main/errors';
+import { safeCause, toAuthError, type AuthOperation } from '../../../main/auth/errors';
+import { LatchkeyError, sanitizeProviderText } from '../../../main/errors';
 
 /**
  * The error mapping on errors shaped exactly as openid-client 6 throws them (its own classes, with

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../../common/contract';
-import { describeIssues } from '../../../common/describe-issues';
+import { describeIssues } from '../../../main/ipc/invoke-wrapper';
 
 function issuesOf(
   schema: { safeParse(input: unknown): { success: boolean; error?: { issues: unknown[] } } },

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN } from '../../../common/app-origin';
-import { contract, METHOD_NAMES, SESSION_STATE_EVENT, type HandlerTable } from '../../../common/contract';
+import { CHANNELS, METHOD_NAMES, SESSION_STATE_EVENT } from '../../../common/channels';
+import type { HandlerTable } from '../../../common/contract';
 import type { SessionState } from '../../../common/session-state';
 
 /**
@@ -37,7 +38,7 @@ beforeEach(() => registered.clear());
 describe('registerIpcHandlers (main/electron/ipc.ts)', () => {
   it('registers every contract channel once, each routed to its own handler', async () => {
     registerIpcHandlers({ handlers, isTrustedWebContents: (id) => id === 1, log: silent });
-    expect([...registered.keys()].sort()).toEqual(METHOD_NAMES.map((name) => contract[name].channel).sort());
+    expect([...registered.keys()].sort()).toEqual(METHOD_NAMES.map((name) => CHANNELS[name]).sort());
     for (const name of METHOD_NAMES) {
       const input =
         name === 'signOut'
@@ -45,7 +46,7 @@ describe('registerIpcHandlers (main/electron/ipc.ts)', () => {
           : name === 'updateMetadata'
             ? { patch: { a: 1 } }
             : undefined;
-      const listener = registered.get(contract[name].channel)!;
+      const listener = registered.get(CHANNELS[name])!;
       await expect(listener(eventFrom(`${APP_ORIGIN}/index.html`), input)).resolves.toEqual({
         ok: true,
         value: name,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { contract, METHOD_NAMES, SESSION_STATE_EVENT } from '../../../common/contract';
+import { CHANNELS, METHOD_NAMES, SESSION_STATE_EVENT } from '../../../common/channels';
 import type { SessionState } from '../../../common/session-state';
 import { buildLatchkeyApi, type IpcListener } from '../../../preload/build-api';
 
@@ -49,13 +49,13 @@ describe('buildLatchkeyApi (preload)', () => {
     await api.signOut({ everywhere: true });
     await api.updateMetadata({ patch: { country: 'NZ' } });
     expect(ipc.invocations).toEqual([
-      { channel: contract.getSessionState.channel, input: undefined },
-      { channel: contract.signOut.channel, input: { everywhere: true } },
-      { channel: contract.updateMetadata.channel, input: { patch: { country: 'NZ' } } },
+      { channel: CHANNELS.getSessionState, input: undefined },
+      { channel: CHANNELS.signOut, input: { everywhere: true } },
+      { channel: CHANNELS.updateMetadata, input: { patch: { country: 'NZ' } } },
     ]);
     for (const name of METHOD_NAMES) {
       const result = await (api[name] as () => Promise<unknown>)();
-      expect(result).toEqual({ ok: true, value: contract[name].channel });
+      expect(result).toEqual({ ok: true, value: CHANNELS[name] });
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../common/app-origin';
-import { SESSION_STATE_EVENT } from '../../../common/contract';
+import { SESSION_STATE_EVENT } from '../../../common/channels';
 import type { SessionState } from '../../../common/session-state';
 import { startSessionStateBroadcast, type BroadcastTarget } from '../../../main/ipc/state-broadcast';
 

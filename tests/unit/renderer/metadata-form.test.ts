@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metadataKeySchema, metadataPatchSchema } from '../../../common/metadata';
+import { METADATA_LIMITS, METADATA_MESSAGES } from '../../../common/metadata-rules';
 import { formFromMetadata, hasErrors, metadataPatch, validateForm } from '../../../renderer/metadata-form';
 import { countryFromInput, searchCountries } from '../../../renderer/country-search';
 import { COUNTRIES } from '../../../renderer/countries';
@@ -43,6 +44,16 @@ describe('metadata form', () => {
     expect(errors.rows[3]?.key).toBe('That key name is reserved.');
     expect(errors.country).toBe('Choose a country from the list.');
     expect(hasErrors(errors)).toBe(true);
+  });
+
+  it('refuses a save whose merge with what is stored passes 16 KB, in the words main uses', () => {
+    const long = 'x'.repeat(METADATA_LIMITS.stringLength);
+    const stored = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`old_${i}`, long]));
+    const form = formFromMetadata(stored);
+    form.extras.push(...[1, 2, 3].map((i) => ({ id: 100 + i, key: `new_${i}`, value: long })));
+    expect(validateForm(stored, form).form).toBe(METADATA_MESSAGES.tooLarge);
+    form.firstName = long + 'x';
+    expect(validateForm(stored, form).firstName).toBe(METADATA_MESSAGES.valueTooLong);
   });
 
   it('keeps row identity across a reload of the same keys', () => {

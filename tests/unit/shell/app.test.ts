@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { contract, METHOD_NAMES } from '../../../common/contract';
+import { CHANNELS, METHOD_NAMES } from '../../../common/channels';
 import { startIdp, type RunningIdp } from '../../../idp';
 import type { RunningApp } from '../../../main/electron/app';
 import { createFakeElectron, FakeBrowserWindow, invokeEventFrom, type FakeElectron } from './fake-electron';
@@ -116,15 +116,15 @@ describe('main/electron/app.ts', () => {
 
     // Every contract channel is registered, and answers the window's own frame.
     expect([...electron.ipcHandlers.keys()].sort()).toEqual(
-      METHOD_NAMES.map((name) => contract[name].channel).sort(),
+      METHOD_NAMES.map((name) => CHANNELS[name]).sort(),
     );
     await vi.waitFor(() => expect(app.services.session.getState().status).toBe('signedOut'));
-    const getState = electron.ipcHandlers.get(contract.getSessionState.channel)!;
+    const getState = electron.ipcHandlers.get(CHANNELS.getSessionState)!;
     expect(await getState(invokeEventFrom(window), undefined)).toMatchObject({
       ok: true,
       value: { status: 'signedOut' },
     });
-    const diagnostics = await electron.ipcHandlers.get(contract.getDiagnostics.channel)!(
+    const diagnostics = await electron.ipcHandlers.get(CHANNELS.getDiagnostics)!(
       invokeEventFrom(window),
       undefined,
     );
@@ -191,7 +191,7 @@ describe('main/electron/app.ts', () => {
       const discovery = await fetch(`${app.provider.issuer}/.well-known/openid-configuration`);
       expect(discovery.status).toBe(200);
       const window = electron.BrowserWindow.instances.at(-1) as FakeBrowserWindow;
-      const diagnostics = await electron.ipcHandlers.get(contract.getDiagnostics.channel)!(
+      const diagnostics = await electron.ipcHandlers.get(CHANNELS.getDiagnostics)!(
         invokeEventFrom(window),
         undefined,
       );
