@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_ORIGIN } from '../common/app-origin';
-import { isSecureTransport } from './auth/issuer';
+import { isSecureTransport } from './transport';
 import type { Logger } from './log';
 import type { SessionManager } from './session/session-manager';
 

@@ -23,8 +23,12 @@ npm run --silent build
 reports=.tmp/test-reports
 rm -rf "$reports" && mkdir -p "$reports"
 
-step "unit and integration tests (private keyring)"
-scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest.json"
+step "unit tests (no keyring, no browser)"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
+
+step "integration tests (private keyring, local provider, Chromium)"
+scripts/with-keyring.sh npx vitest run --project integration --reporter=default --reporter=json \
+  --outputFile.json="$reports/integration.json"
 
 step "end-to-end tests (private keyring, Chromium; Electron where its binary exists)"
 # The build step above already produced dist/: global setup need not build it again.
@@ -32,4 +36,4 @@ LATCHKEY_E2E_SKIP_BUILD=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/playwright.json"
   scripts/with-keyring.sh npx playwright test --reporter=list,json
 
 step summary
-node scripts/test-summary.mjs "$reports/vitest.json" "$reports/playwright.json"
+node scripts/test-summary.mjs "$reports/unit.json" "$reports/integration.json" "$reports/playwright.json"

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
 import { toAuthError } from './errors';
-import { issuerTransport } from './issuer';
+import { issuerTransport } from '../transport';
 import { startLoopbackReceiver } from './loopback-receiver';
 import { auth0LogoutUrl, looksLikeAuth0, trimProviderMetadata } from './provider-metadata';
 import type {

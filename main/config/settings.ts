@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { issuerTransport, isSecureTransport } from '../auth/issuer';
+import { issuerTransport, isSecureTransport } from '../transport';
 import type { ProviderSettings } from '../auth/types';
 import {
   CONFIG_FIELDS,

@@ -1,5 +1,5 @@
 import { LatchkeyError } from '../errors';
-import { isSecureTransport } from '../auth/issuer';
+import { isSecureTransport } from '../transport';
 import type { Logger } from '../log';
 
 /**

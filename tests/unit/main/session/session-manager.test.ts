@@ -2,7 +2,7 @@
  * The session state machine's decisions, one by one, in milliseconds: a scripted provider
  * (tests/fixtures/scripted-provider.ts) and a keychain kept in memory stand in for the real ones, so
  * that calls can be held in flight and failed on cue. The same behaviours against the real local
- * provider and the real keyring are in tests/integration/session/.
+ * provider and the real keyring are in tests/integration/main/session/.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../../../common/session-state';
@@ -14,6 +14,7 @@ import {
   type SessionManager,
   type SessionManagerOptions,
   type SessionTimers,
+  backoffDelay,
 } from '../../../../main/session/session-manager';
 import {
   profileFromClaims,
@@ -573,5 +574,20 @@ describe('signing in', () => {
     await r.manager.withAccessToken(async (token) => token);
     expect(r.manager.getState()).toMatchObject({ status: 'signedIn', storage: { kind: 'keychain' } });
     expect(await r.savedRecord()).not.toBeNull();
+  });
+});
+
+describe('backoff', () => {
+  const exact = { baseMs: 1_000, maxMs: 30_000, jitter: false, random: () => 0.5 };
+
+  it('doubles from the base up to the maximum', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 50].map((attempt) => backoffDelay(attempt, exact))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ]);
+  });
+
+  it('with jitter stays within [delay / 2, delay]', () => {
+    expect(backoffDelay(3, { ...exact, jitter: true, random: () => 0 })).toBe(2_000);
+    expect(backoffDelay(3, { ...exact, jitter: true, random: () => 1 })).toBe(4_000);
   });
 });

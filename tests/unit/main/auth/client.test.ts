@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { createAuthClient, ASSUMED_LIFETIME_SECONDS, toTokenSet } from '../../../../main/auth/client';
+import type { ProviderSettings, ProviderMetadata } from '../../../../main/auth/types';
+import { codeOf } from '../../../fixtures/rejections';
+
+const base: ProviderSettings = {
+  issuer: 'https://latchkey.eu.auth0.com/',
+  clientId: 'abc123',
+  scopes: ['openid'],
+  usersApi: { kind: 'none' },
+};
+
+describe('createAuthClient with unusable settings', () => {
+  // No request is made in these cases: a fetch that fails the test if called proves it.
+  const noNetwork: typeof fetch = async () => {
+    throw new Error('no request may be made for invalid settings');
+  };
+
+  it('refuses a plain-http issuer that is not on loopback (CONFIG_INVALID) before any request', async () => {
+    const client = createAuthClient({ ...base, issuer: 'http://login.example.com' }, { fetch: noNetwork });
+    expect(await codeOf(client.discover())).toBe('CONFIG_INVALID');
+  });
+
+  it('refuses an empty client id (CONFIG_INVALID)', async () => {
+    const client = createAuthClient({ ...base, clientId: '  ' }, { fetch: noNetwork });
+    expect(await codeOf(client.discover())).toBe('CONFIG_INVALID');
+  });
+
+  it('does not open the browser when the settings are invalid', async () => {
+    const opened: string[] = [];
+    const client = createAuthClient({ ...base, issuer: 'http://10.0.0.5:4400' }, { fetch: noNetwork });
+    expect(await codeOf(client.signIn({ openExternal: async (url) => void opened.push(url) }))).toBe(
+      'CONFIG_INVALID',
+    );
+    expect(opened).toEqual([]);
+  });
+
+  it('keeps the settings it was given', () => {
+    expect(createAuthClient(base).settings).toBe(base);
+  });
+});
+
+const NOW = 1_700_000_000_000;
+
+describe('toTokenSet', () => {
+  it('computes expiresAt from expires_in and keeps every token the provider sent', () => {
+    expect(
+      toTokenSet(
+        {
+          access_token: 'at',
+          token_type: 'bearer',
+          expires_in: 60,
+          refresh_token: 'rt2',
+          id_token: 'idt',
+          scope: 'openid',
+        },
+        NOW,
+      ),
+    ).toEqual({
+      accessToken: 'at',
+      refreshToken: 'rt2',
+      idToken: 'idt',
+      expiresAt: NOW + 60_000,
+      scope: 'openid',
+      tokenType: 'bearer',
+    });
+  });
+
+  it('has no refresh token when the provider sent none (what a refresh keeps is the session record)', () => {
+    expect(toTokenSet({ access_token: 'at', token_type: 'bearer', expires_in: 60 }, NOW)).not.toHaveProperty(
+      'refreshToken',
+    );
+  });
+
+  it('assumes a short lifetime when expires_in is missing', () => {
+    expect(toTokenSet({ access_token: 'at', token_type: 'bearer' }, NOW).expiresAt).toBe(
+      NOW + ASSUMED_LIFETIME_SECONDS * 1000,
+    );
+  });
+});
+
+/**
+ * Saved metadata (AuthClient.useSavedMetadata) follows the same transport rule as discovery:
+ * `allowInsecureRequests` only for an http issuer on loopback (RFC 9700 §2.6, RFC 8252 §8.3). A saved
+ * copy with a plain-http endpoint for an https issuer must never be called.
+ */
+
+const settings: ProviderSettings = {
+  issuer: 'https://login.example.com/',
+  clientId: 'abc123',
+  scopes: ['openid'],
+  usersApi: { kind: 'none' },
+};
+
+const requests: string[] = [];
+// Records instead of reaching the network: every request these tests expect to be refused.
+const recordingFetch: typeof fetch = async (input) => {
+  requests.push(String(input));
+  throw new Error('no request may be made');
+};
+
+describe('saved metadata transport rules', () => {
+  it('refuses plain-http saved endpoints of an https issuer before any request (CONFIG_INVALID)', async () => {
+    requests.length = 0;
+    const saved: ProviderMetadata = {
+      issuer: settings.issuer,
+      token_endpoint: 'http://login.example.com/oauth/token',
+      userinfo_endpoint: 'http://login.example.com/userinfo',
+    };
+    const client = createAuthClient(settings, { fetch: recordingFetch });
+    client.useSavedMetadata(saved);
+    expect(await codeOf(client.userinfo('access', 'sub'))).toBe('CONFIG_INVALID');
+    expect(requests).toEqual([]);
+  });
+
+  it('ignores saved metadata that names another issuer', () => {
+    const client = createAuthClient(settings, { fetch: recordingFetch });
+    client.useSavedMetadata({ issuer: 'https://elsewhere.example.com/', token_endpoint: 'https://x/t' });
+    expect(client.knownMetadata()).toBeNull();
+  });
+});

@@ -1,0 +1,247 @@
+import {
+  AuthorizationResponseError,
+  ClientError,
+  ResponseBodyError,
+  WWWAuthenticateChallengeError,
+} from 'openid-client';
+import { describe, expect, it } from 'vitest';
+import { safeCause, toAuthError, type AuthOperation } from '../../../../main/auth/errors';
+import { LatchkeyError, sanitizeProviderText } from '../../../../main/errors';
+
+/**
+ * The error mapping on errors shaped exactly as openid-client 6 throws them (its own classes, with
+ * the nesting its errorHandler produces). The integration suites provoke the same errors for real.
+ */
+
+function bodyError(status: number, error: string, description?: string): ResponseBodyError {
+  return new ResponseBodyError('server responded with an error in the response body', {
+    cause: { error, ...(description ? { error_description: description } : {}) },
+    response: new Response(null, { status }),
+  });
+}
+
+function challenge(status: number, error: string): WWWAuthenticateChallengeError {
+  return new WWWAuthenticateChallengeError(
+    'server responded with a challenge in the WWW-Authenticate HTTP Header',
+    {
+      cause: [{ scheme: 'bearer', parameters: { error } }],
+      response: new Response(null, { status }),
+    },
+  );
+}
+
+/** openid-client's errorHandler: ClientError(generic, cause: oauth4webapi error with the details). */
+function wrapped(code: string, innerMessage: string, details: unknown): ClientError {
+  const inner = Object.assign(new Error(innerMessage, { cause: details }), { code });
+  const outer = new ClientError('generic openid-client text');
+  outer.code = code;
+  Object.defineProperty(outer, 'cause', { value: inner });
+  return outer;
+}
+
+function notConform(status: number): ClientError {
+  const error = new ClientError('unexpected HTTP response status code', {
+    cause: new Response(null, { status }),
+  });
+  error.code = 'OAUTH_RESPONSE_IS_NOT_CONFORM';
+  return error;
+}
+
+const map = (error: unknown, operation: AuthOperation) => toAuthError(error, operation);
+
+describe('toAuthError', () => {
+  it('refresh: invalid_grant → SESSION_EXPIRED; other OAuth errors → PROVIDER_ERROR', () => {
+    expect(map(bodyError(400, 'invalid_grant'), 'refresh').code).toBe('SESSION_EXPIRED');
+    const other = map(bodyError(400, 'invalid_scope', 'scope too wide'), 'refresh');
+    expect(other.code).toBe('PROVIDER_ERROR');
+    expect(other.message).toContain('invalid_scope');
+    expect(other.message).toContain('scope too wide');
+  });
+
+  it('code exchange: invalid_grant is not a session ending, it is a failed sign-in (PROVIDER_ERROR)', () => {
+    expect(map(bodyError(400, 'invalid_grant'), 'codeExchange').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('5xx, timeouts, aborts and fetch failures → NETWORK', () => {
+    expect(map(notConform(502), 'refresh').code).toBe('NETWORK');
+    expect(map(notConform(503), 'userinfo').code).toBe('NETWORK');
+    expect(
+      map(Object.assign(new ClientError('operation timed out'), { code: 'OAUTH_TIMEOUT' }), 'refresh').code,
+    ).toBe('NETWORK');
+    expect(
+      map(Object.assign(new ClientError('operation aborted'), { code: 'OAUTH_ABORT' }), 'refresh').code,
+    ).toBe('NETWORK');
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
+    expect(map(refused, 'discovery').code).toBe('NETWORK');
+    expect(map(new DOMException('timed out', 'TimeoutError'), 'revoke').code).toBe('NETWORK');
+  });
+
+  it('a body cut off mid-answer (reset, closed, timed out) → NETWORK; a complete body that is not JSON → PROVIDER_ERROR', () => {
+    // openid-client reports every failed response.json() as OAUTH_PARSE_ERROR; undici fails the body
+    // read with TypeError('terminated') caused by the socket error, or with the timeout's DOMException.
+    const parseFailure = (cause: unknown) =>
+      wrapped('OAUTH_PARSE_ERROR', 'failed to parse "response" body as JSON', cause);
+    const socket = (code: string) =>
+      new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code }) });
+    const reset = map(parseFailure(socket('ECONNRESET')), 'discovery');
+    expect(reset.code).toBe('NETWORK');
+    expect(reset.message).toContain('the connection broke off mid-answer');
+    // The log keeps the socket's reason, found down the cause chain.
+    expect((reset.cause as Error).message).toContain('[ECONNRESET]');
+    expect(map(parseFailure(socket('UND_ERR_SOCKET')), 'refresh').code).toBe('NETWORK');
+    const late = map(parseFailure(new DOMException('aborted due to timeout', 'TimeoutError')), 'userinfo');
+    expect(late.code).toBe('NETWORK');
+    expect(late.message).toContain('the request timed out');
+    expect(map(parseFailure(new DOMException('aborted', 'AbortError')), 'userinfo').code).toBe('NETWORK');
+
+    const malformed = map(parseFailure(new SyntaxError('Unterminated string in JSON')), 'discovery');
+    expect(malformed.code).toBe('PROVIDER_ERROR');
+    expect(malformed.message).toContain('not valid JSON');
+    // A TypeError alone (e.g. a body read twice) says nothing about the network.
+    expect(map(parseFailure(new TypeError('Body is unusable')), 'discovery').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('a redirect where JSON was expected (captive portal) → NETWORK; 429 → RATE_LIMITED', () => {
+    expect(map(notConform(302), 'refresh').code).toBe('NETWORK');
+    expect(map(notConform(429), 'refresh').code).toBe('RATE_LIMITED');
+  });
+
+  it('userinfo: 401 → ACCESS_TOKEN_REJECTED (challenge or not), 403 → FORBIDDEN', () => {
+    expect(map(challenge(401, 'invalid_token'), 'userinfo').code).toBe('ACCESS_TOKEN_REJECTED');
+    expect(map(notConform(401), 'userinfo').code).toBe('ACCESS_TOKEN_REJECTED');
+    expect(map(challenge(403, 'insufficient_scope'), 'userinfo').code).toBe('FORBIDDEN');
+  });
+
+  it('a 401 challenge from the token endpoint (invalid_client) is a provider problem, not a dead session', () => {
+    const error = map(challenge(401, 'invalid_client'), 'refresh');
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toContain('invalid_client');
+  });
+
+  it('access_denied in the authorization response → PROVIDER_ERROR saying the sign-in was declined', () => {
+    const params = new URLSearchParams({
+      error: 'access_denied',
+      error_description: 'End-User aborted interaction',
+      state: 's',
+    });
+    const error = map(
+      new AuthorizationResponseError('authorization response from the server is an error', { cause: params }),
+      'codeExchange',
+    );
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toBe(
+      'Sign-in was declined at the provider: End-User aborted interaction. You can try again.',
+    );
+  });
+
+  it('discovery: issuer mismatch → PROVIDER_ERROR naming both issuers; 404 → CONFIG_INVALID', () => {
+    const mismatch = new ClientError('discovered metadata issuer does not match the expected issuer', {
+      cause: {
+        expected: 'http://localhost:4400/',
+        body: { issuer: 'http://127.0.0.1:4400' },
+        attribute: 'issuer',
+      },
+    });
+    mismatch.code = 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED';
+    const error = map(mismatch, 'discovery');
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toContain('"http://127.0.0.1:4400"');
+    expect(error.message).toContain('"http://localhost:4400/"');
+    expect(map(notConform(404), 'discovery').code).toBe('CONFIG_INVALID');
+  });
+
+  it('nonce and subject checks → PROVIDER_ERROR with a readable reason', () => {
+    const nonce = map(
+      wrapped('OAUTH_JWT_CLAIM_COMPARISON_FAILED', 'unexpected ID Token "nonce" claim value', {
+        claim: 'nonce',
+      }),
+      'codeExchange',
+    );
+    expect(nonce.message).toContain('nonce mismatch');
+    const sub = map(
+      wrapped('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED', 'unexpected "response" body "sub" property value', {
+        attribute: 'sub',
+      }),
+      'userinfo',
+    );
+    expect(sub.code).toBe('PROVIDER_ERROR');
+    expect(sub.message).toContain('different user');
+  });
+
+  it('an http endpoint in an https provider document → CONFIG_INVALID', () => {
+    expect(
+      map(wrapped('OAUTH_HTTP_REQUEST_FORBIDDEN', 'only requests to HTTPS are allowed', undefined), 'refresh')
+        .code,
+    ).toBe('CONFIG_INVALID');
+  });
+
+  it('passes LatchkeyErrors through and maps anything unknown to INTERNAL', () => {
+    const own = new LatchkeyError('LOGIN_TIMEOUT', 'late');
+    expect(map(own, 'authorization')).toBe(own);
+    expect(map(new RangeError('bug'), 'refresh').code).toBe('INTERNAL');
+    expect(
+      map(
+        Object.assign(new TypeError('"config" must be an instance of Configuration'), {
+          code: 'ERR_INVALID_ARG_TYPE',
+        }),
+        'refresh',
+      ).code,
+    ).toBe('INTERNAL');
+  });
+
+  it('never puts the authorization code, state or tokens into the message or the kept cause', () => {
+    const secretParams = new URLSearchParams({
+      code: 'SECRET-CODE',
+      state: 'SECRET-STATE',
+      iss: 'https://evil.example',
+    });
+    const errors = [
+      map(
+        wrapped('OAUTH_INVALID_RESPONSE', 'unexpected "iss" (issuer) response parameter value', {
+          parameters: secretParams,
+        }),
+        'codeExchange',
+      ),
+      map(
+        new AuthorizationResponseError('authorization response from the server is an error', {
+          cause: new URLSearchParams({ error: 'server_error', state: 'SECRET-STATE', code: 'SECRET-CODE' }),
+        }),
+        'codeExchange',
+      ),
+      map(
+        wrapped('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED', 'x', {
+          attribute: 'sub',
+          body: { access_token: 'SECRET-TOKEN' },
+        }),
+        'userinfo',
+      ),
+    ];
+    for (const error of errors) {
+      const everything = `${error.message}\n${String((error.cause as Error).message)}\n${(error.cause as Error).stack}`;
+      expect(everything).not.toMatch(/SECRET/);
+      expect((error.cause as Error).cause).toBeUndefined();
+    }
+    expect(errors[0]!.message).toContain('"iss"');
+  });
+});
+
+describe('sanitizeProviderText', () => {
+  it('keeps provider text short, single-line and free of control characters', () => {
+    expect(sanitizeProviderText('line one\nline\u0000 two')).toBe('line one line two');
+    expect(sanitizeProviderText('x'.repeat(500))?.length).toBe(200);
+    expect(sanitizeProviderText(42)).toBeUndefined();
+    expect(sanitizeProviderText('   ')).toBeUndefined();
+  });
+});
+
+describe('safeCause', () => {
+  it('keeps the class, code, status and OAuth error, and the system error code of a fetch failure', () => {
+    const cause = safeCause(
+      new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
+    );
+    expect(cause.message).toBe('TypeError: fetch failed [ECONNREFUSED]');
+    expect(safeCause(bodyError(400, 'invalid_grant')).message).toContain('status=400, error=invalid_grant');
+  });
+});

@@ -1,0 +1,251 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AUTH0_SCOPES,
+  configurationHelp,
+  GENERIC_SCOPES,
+  localDemoSettings,
+  resolveProviderChoice,
+  type ConfigInputs,
+} from '../../../../main/config/settings';
+import { SETTINGS_FILE_NAME } from '../../../../main/config/sources';
+
+let userDataDir: string;
+
+beforeEach(async () => {
+  userDataDir = await mkdtemp(join(tmpdir(), 'latchkey-config-'));
+});
+afterEach(async () => {
+  await rm(userDataDir, { recursive: true, force: true });
+});
+
+const writeSettings = (value: unknown) =>
+  writeFile(join(userDataDir, SETTINGS_FILE_NAME), typeof value === 'string' ? value : JSON.stringify(value));
+
+const resolve = (overrides: Partial<ConfigInputs> = {}) =>
+  resolveProviderChoice({ argv: [], env: {}, userDataDir, isPackaged: false, ...overrides });
+
+async function configured(overrides: Partial<ConfigInputs> = {}) {
+  const choice = await resolve(overrides);
+  if (choice.kind !== 'configured') throw new Error(`expected configured, got ${choice.kind}`);
+  return choice.settings;
+}
+
+describe('with nothing configured', () => {
+  it('uses the local demo provider in development', async () => {
+    expect(await resolve()).toEqual({ kind: 'local-demo' });
+  });
+
+  it('asks for configuration in a packaged build, naming the settings file', async () => {
+    expect(await resolve({ isPackaged: true })).toEqual({
+      kind: 'unconfigured',
+      settingsFile: join(userDataDir, SETTINGS_FILE_NAME),
+    });
+    const help = configurationHelp(join(userDataDir, SETTINGS_FILE_NAME));
+    expect(help).toContain(join(userDataDir, SETTINGS_FILE_NAME));
+    expect(help).toContain('auth0Domain');
+    expect(help).toContain('LATCHKEY_CLIENT_ID');
+  });
+
+  it('ignores empty environment variables and unrelated command-line switches', async () => {
+    expect(
+      await resolve({
+        env: { LATCHKEY_ISSUER: '  ' },
+        argv: ['/usr/bin/electron', '.', '--no-sandbox', '--enable-logging'],
+      }),
+    ).toEqual({
+      kind: 'local-demo',
+    });
+  });
+});
+
+describe('an Auth0 domain', () => {
+  it('stands for issuer, Management API audience, users API and the Auth0 scopes', async () => {
+    expect(
+      await configured({
+        env: { LATCHKEY_AUTH0_DOMAIN: 'Tenant.EU.auth0.com', LATCHKEY_CLIENT_ID: 'abc123' },
+      }),
+    ).toEqual({
+      issuer: 'https://tenant.eu.auth0.com/',
+      clientId: 'abc123',
+      audience: 'https://tenant.eu.auth0.com/api/v2/',
+      scopes: [...AUTH0_SCOPES],
+      usersApi: { kind: 'auth0', baseUrl: 'https://tenant.eu.auth0.com/api/v2' },
+    });
+    expect(AUTH0_SCOPES.join(' ')).toBe(
+      'openid profile email offline_access read:current_user update:current_user_metadata',
+    );
+  });
+
+  it('works from the flag and from the settings file too, and explicit fields override its parts', async () => {
+    const fromFlag = await configured({
+      argv: ['--auth0-domain=login.example.com', '--client-id=c1', '--scopes=openid profile'],
+    });
+    expect(fromFlag.issuer).toBe('https://login.example.com/');
+    expect(fromFlag.scopes).toEqual(['openid', 'profile']);
+    await writeSettings({ auth0Domain: 'file.auth0.com', clientId: 'from-file' });
+    expect((await configured()).usersApi).toEqual({
+      kind: 'auth0',
+      baseUrl: 'https://file.auth0.com/api/v2',
+    });
+  });
+
+  it('must be a bare host name', async () => {
+    await expect(
+      resolve({ env: { LATCHKEY_AUTH0_DOMAIN: 'https://tenant.auth0.com/', LATCHKEY_CLIENT_ID: 'c' } }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('LATCHKEY_AUTH0_DOMAIN'),
+    });
+  });
+});
+
+describe('a generic provider', () => {
+  it('has no users API unless LATCHKEY_USERS_API is given, and the standard scopes by default', async () => {
+    const settings = await configured({
+      env: { LATCHKEY_ISSUER: 'https://login.example.com', LATCHKEY_CLIENT_ID: 'c' },
+    });
+    expect(settings).toEqual({
+      issuer: 'https://login.example.com',
+      clientId: 'c',
+      scopes: [...GENERIC_SCOPES],
+      usersApi: { kind: 'none' },
+    });
+    const withApi = await configured({
+      env: {
+        LATCHKEY_ISSUER: 'https://login.example.com',
+        LATCHKEY_CLIENT_ID: 'c',
+        LATCHKEY_USERS_API: 'https://api.example.com/v2/',
+      },
+    });
+    expect(withApi.usersApi).toEqual({ kind: 'auth0', baseUrl: 'https://api.example.com/v2' });
+  });
+});
+
+describe('precedence: flags > environment > settings file', () => {
+  it('takes each field from the highest layer that sets it', async () => {
+    await writeSettings({
+      issuer: 'https://file.example.com/',
+      clientId: 'file-client',
+      audience: 'file-audience',
+      scopes: ['openid', 'email'],
+    });
+    const settings = await configured({
+      env: { LATCHKEY_CLIENT_ID: 'env-client', LATCHKEY_AUDIENCE: 'env-audience' },
+      argv: ['--audience=flag-audience'],
+    });
+    expect(settings.issuer).toBe('https://file.example.com/');
+    expect(settings.clientId).toBe('env-client');
+    expect(settings.audience).toBe('flag-audience');
+    expect(settings.scopes).toEqual(['openid', 'email']);
+  });
+
+  it('lets a flag issuer replace an Auth0 domain from the environment', async () => {
+    const settings = await configured({
+      env: { LATCHKEY_AUTH0_DOMAIN: 'tenant.auth0.com', LATCHKEY_CLIENT_ID: 'c' },
+      argv: ['--issuer=http://127.0.0.1:4400'],
+    });
+    expect(settings.issuer).toBe('http://127.0.0.1:4400');
+  });
+});
+
+describe('validation (CONFIG_INVALID, naming the source)', () => {
+  it('refuses plain http except on loopback', async () => {
+    await expect(
+      resolve({ argv: ['--issuer=http://login.example.com', '--client-id=c'] }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('--issuer'),
+    });
+    for (const issuer of ['http://127.0.0.1:4400', 'http://localhost:4400/', 'http://[::1]:4400']) {
+      expect((await configured({ argv: [`--issuer=${issuer}`, '--client-id=c'] })).issuer).toBe(issuer);
+    }
+  });
+
+  it('requires a client id and an issuer, and lists every problem at once', async () => {
+    const error = await resolve({
+      env: { LATCHKEY_AUDIENCE: 'x', LATCHKEY_SCOPES: 'profile bad"scope' },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+    const message = (error as Error).message;
+    expect(message).toContain('No issuer');
+    expect(message).toContain('No client id');
+    expect(message).toContain('LATCHKEY_SCOPES');
+    expect(message).toContain('must include "openid"');
+    expect(message).toContain('bad"scope');
+  });
+
+  it('refuses issuers with credentials, queries or fragments and non-URL users APIs', async () => {
+    await expect(
+      resolve({ env: { LATCHKEY_ISSUER: 'https://u:p@login.example.com', LATCHKEY_CLIENT_ID: 'c' } }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
+    await expect(
+      resolve({
+        env: {
+          LATCHKEY_ISSUER: 'https://login.example.com',
+          LATCHKEY_CLIENT_ID: 'c',
+          LATCHKEY_USERS_API: 'ftp://x',
+        },
+      }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('LATCHKEY_USERS_API'),
+    });
+  });
+
+  it('refuses a flag without a value', async () => {
+    await expect(resolve({ argv: ['--client-id='] })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('--client-id'),
+    });
+  });
+
+  it('refuses a settings file that is not JSON, has unknown keys or wrong types', async () => {
+    await writeSettings('{ issuer: nope');
+    await expect(resolve()).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('not valid JSON'),
+    });
+    await writeSettings({ issuer: 'https://x.example/', clientID: 'typo' });
+    await expect(resolve()).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('clientID'),
+    });
+    await writeSettings({ issuer: 42 });
+    await expect(resolve()).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('issuer'),
+    });
+  });
+});
+
+describe('localDemoSettings', () => {
+  it('points the users API at the local provider and asks for its audience and the API scopes', () => {
+    expect(
+      localDemoSettings({
+        issuer: 'http://127.0.0.1:4400',
+        clientId: 'latchkey-desktop',
+        audience: 'http://127.0.0.1:4400/api/v2/',
+      }),
+    ).toEqual({
+      issuer: 'http://127.0.0.1:4400',
+      clientId: 'latchkey-desktop',
+      audience: 'http://127.0.0.1:4400/api/v2/',
+      scopes: [...AUTH0_SCOPES],
+      usersApi: { kind: 'auth0', baseUrl: 'http://127.0.0.1:4400/api/v2' },
+    });
+  });
+});
+
+describe('userDataDirFlag', () => {
+  it('reads the --user-data-dir switch the app honours before anything touches the folder', async () => {
+    const { userDataDirFlag } = await import('../../../../main/config/sources');
+    expect(userDataDirFlag(['electron', 'app.cjs', '--user-data-dir=/tmp/profile-a'])).toBe('/tmp/profile-a');
+    expect(userDataDirFlag(['electron', 'app.cjs', '--user-data-dir='])).toBeUndefined();
+    expect(userDataDirFlag(['electron', 'app.cjs', '--issuer=https://x/'])).toBeUndefined();
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { NotPlainDataError, toPlainData } from '../../../../main/ipc/plain-data';
+
+describe('toPlainData (what may cross IPC)', () => {
+  it('copies plain JSON-like data deeply, leaving the original untouched', () => {
+    const value = { a: 1, b: ['x', { c: null, d: true }], e: undefined };
+    const copy = toPlainData(value);
+    expect(copy).toEqual(value);
+    expect(copy).not.toBe(value);
+    expect(copy.b[1]).not.toBe(value.b[1]);
+  });
+
+  it('keeps an own "__proto__" data key as data, never as a prototype', () => {
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}') as Record<string, unknown>;
+    const copy = toPlainData(hostile);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'ok']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it.each([
+    ['a class instance', new (class Session {})()],
+    ['a Date', new Date(0)],
+    ['a Map', new Map()],
+    ['an Error', new Error('boom')],
+    ['a function', () => 1],
+    ['a nested function', { a: { fn: () => 1 } }],
+  ])('refuses %s with a NotPlainDataError', (_name, value) => {
+    expect(() => toPlainData(value)).toThrow(NotPlainDataError);
+  });
+
+  it('refuses a cycle instead of looping forever', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => toPlainData(cyclic)).toThrow(/cycle/);
+  });
+
+  it('allows the same object twice when it is not a cycle', () => {
+    const shared = { x: 1 };
+    expect(toPlainData({ a: shared, b: shared })).toEqual({ a: { x: 1 }, b: { x: 1 } });
+  });
+});

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  chunkAccount,
+  isChunkAccountOf,
+  itemBytes,
+  joinChunks,
+  parseManifest,
+  planSplit,
+} from '../../../../main/keychain/item-layout';
+import { toAsciiJson } from '../../../../main/session/session-record';
+
+const MAIN = 'https://tenant.example|client';
+
+describe('item layout', () => {
+  it('splits any ASCII text into chunks within the cap and joins them back exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 5000 }),
+        fc.integer({ min: 512, max: 4096 }),
+        (raw, cap) => {
+          const text = toAsciiJson(raw);
+          const plan = planSplit(MAIN, text, cap);
+          expect(plan.chunks.every((chunk) => itemBytes(chunk.value) <= cap)).toBe(true);
+          expect(itemBytes(plan.manifestText)).toBeLessThanOrEqual(cap);
+          expect(
+            joinChunks(
+              plan.manifest,
+              plan.chunks.map((chunk) => chunk.value),
+            ),
+          ).toBe(text);
+        },
+      ),
+    );
+  });
+
+  it('refuses chunks that are missing, reordered or altered', () => {
+    const text = 'x'.repeat(600) + 'y'.repeat(600);
+    const plan = planSplit(MAIN, text, 512);
+    const values = plan.chunks.map((chunk) => chunk.value);
+    expect(joinChunks(plan.manifest, values.slice(1))).toBeNull();
+    expect(joinChunks(plan.manifest, [...values].reverse())).toBeNull();
+    expect(
+      joinChunks(
+        plan.manifest,
+        values.map((value, i) => (i === 1 ? value.replace('x', 'z') : value)),
+      ),
+    ).toBeNull();
+  });
+
+  it('uses a fresh generation per split so a new write never overwrites the chunks being read', () => {
+    const a = planSplit(MAIN, 'a'.repeat(1000), 512);
+    const b = planSplit(MAIN, 'a'.repeat(1000), 512);
+    expect(a.manifest.generation).not.toBe(b.manifest.generation);
+  });
+
+  it('recognises only its own chunk accounts (another client id sharing the prefix is not one)', () => {
+    expect(isChunkAccountOf(MAIN, chunkAccount(MAIN, '0a1b2c3d', 4))).toBe(true);
+    expect(isChunkAccountOf(MAIN, `${MAIN}#other`)).toBe(false);
+    expect(isChunkAccountOf(MAIN, `${MAIN}#chunk:0a1b2c3d:4#chunk:00000000:1`)).toBe(false);
+    expect(isChunkAccountOf(`${MAIN}#x`, chunkAccount(MAIN, '0a1b2c3d', 0))).toBe(false);
+  });
+
+  it('reads a manifest only when it is well formed', () => {
+    const plan = planSplit(MAIN, 'q'.repeat(900), 512);
+    expect(parseManifest(plan.manifestText)).toEqual(plan.manifest);
+    expect(parseManifest('{"kind":"latchkey-split","v":1}')).toBeNull();
+    expect(parseManifest('{"v":1,"tokens":{}}')).toBeNull();
+    expect(parseManifest('garbage')).toBeNull();
+  });
+});

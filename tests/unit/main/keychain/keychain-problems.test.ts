@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { keychainError, keychainRemedy, keychainTimeout } from '../../../../main/keychain/keychain-problems';
+
+describe('keychain problems', () => {
+  it.each([
+    ['Cannot autolaunch D-Bus without X11 $DISPLAY', /No session bus/],
+    ['Could not connect: No such file or directory', /No session bus/],
+    ['The name org.freedesktop.secrets was not provided by any .service files', /No keychain service/],
+    ['Cannot create an item in a locked collection', /locked/],
+    [
+      'Object does not exist at path “/org/freedesktop/secrets/collection/login”',
+      /not been created or unlocked/,
+    ],
+    ['Something else', /refused to save your session: Something else/],
+  ])('explains "%s"', (message, explained) => {
+    const error = keychainError('save your session', new Error(message));
+    expect(error.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(error.message).toMatch(explained);
+  });
+
+  it('explains a timeout in seconds', () => {
+    expect(keychainTimeout('read your session', 3000).message).toMatch(/within 3 s .*password prompt/);
+  });
+
+  it('gives a remedy for each OS', () => {
+    expect(keychainRemedy('linux')).toMatch(/GNOME Keyring or KWallet, with libsecret/);
+    expect(keychainRemedy('darwin')).toMatch(/Keychain Access/);
+    expect(keychainRemedy('win32')).toMatch(/Credential Manager/);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  parseRecord,
+  RECORD_FORMAT_VERSION,
+  renewedRecord,
+  serializeRecord,
+  type SessionRecord,
+  profileFromClaims,
+  sameProfile,
+} from '../../../../main/session/session-record';
+
+const expected = { issuer: 'https://issuer.example', clientId: 'app' };
+const record: SessionRecord = {
+  v: RECORD_FORMAT_VERSION,
+  ...expected,
+  subject: 'auth0|1',
+  tokens: { accessToken: 'at', refreshToken: 'rt', expiresAt: 1, tokenType: 'Bearer' },
+  profile: { sub: 'auth0|1', name: 'Zoë Ørsted 李' },
+  savedAt: 2,
+};
+
+describe('session record', () => {
+  it('serialises as ASCII-only JSON and parses back to the same record', () => {
+    const text = serializeRecord(record);
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+    expect(parseRecord(text, expected)).toEqual({ ok: true, record });
+  });
+
+  it.each([
+    ['not JSON', '{"v":', /not valid JSON/],
+    ['another format version', JSON.stringify({ ...record, v: 2 }), /format version 2/],
+    ['no version at all (a stranger)', JSON.stringify({ token: 'x' }), /format version undefined/],
+    ['missing tokens', JSON.stringify({ ...record, tokens: undefined }), /missing fields/],
+    ['another issuer', JSON.stringify({ ...record, issuer: 'https://other.example' }), /another provider/],
+    ['another client id', JSON.stringify({ ...record, clientId: 'other' }), /another provider or client/],
+  ])('refuses %s with a reason that quotes no value', (_name, text, reason) => {
+    const parsed = parseRecord(text, expected);
+    expect(parsed).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+    if (!parsed.ok) expect(parsed.reason).not.toMatch(/\bat\b|\brt\b/);
+  });
+});
+
+describe('a renewed session', () => {
+  const current: SessionRecord = {
+    ...record,
+    tokens: { ...record.tokens, refreshToken: 'rt1', idToken: 'idt1' },
+  };
+
+  it('takes every token the provider sent (a rotated refresh token, a new ID token)', () => {
+    const fresh = {
+      accessToken: 'at2',
+      refreshToken: 'rt2',
+      idToken: 'idt2',
+      expiresAt: 9,
+      tokenType: 'Bearer',
+    };
+    expect(renewedRecord(current, fresh, 5)).toEqual({ ...current, tokens: fresh, savedAt: 5 });
+  });
+
+  it('keeps the refresh token and the ID token the provider did not send again (no rotation)', () => {
+    const renewed = renewedRecord(current, { accessToken: 'at2', expiresAt: 9, tokenType: 'Bearer' }, 5);
+    expect(renewed.tokens).toEqual({
+      accessToken: 'at2',
+      refreshToken: 'rt1',
+      idToken: 'idt1',
+      expiresAt: 9,
+      tokenType: 'Bearer',
+    });
+  });
+
+  it('has no refresh token when there was none before and none now', () => {
+    const without: SessionRecord = {
+      ...record,
+      tokens: { accessToken: 'at', expiresAt: 1, tokenType: 'Bearer' },
+    };
+    const renewed = renewedRecord(without, { accessToken: 'at2', expiresAt: 9, tokenType: 'Bearer' }, 5);
+    expect(renewed.tokens).not.toHaveProperty('refreshToken');
+    expect(renewed.tokens).not.toHaveProperty('idToken');
+  });
+});
+
+describe('profile from userinfo claims', () => {
+  it('maps standard claims to camelCase and drops anything else', () => {
+    expect(
+      profileFromClaims({
+        sub: 'auth0|1',
+        name: 'Ada Lovelace',
+        given_name: 'Ada',
+        family_name: 'Lovelace',
+        email: 'ada@example.test',
+        email_verified: true,
+        picture: 'https://example.test/a.png',
+        'https://example.test/roles': ['admin'],
+        nickname: 'ada',
+      }),
+    ).toEqual({
+      sub: 'auth0|1',
+      name: 'Ada Lovelace',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      email: 'ada@example.test',
+      emailVerified: true,
+      picture: 'https://example.test/a.png',
+    });
+  });
+
+  it('ignores claims of the wrong type', () => {
+    expect(profileFromClaims({ sub: 'x', name: 42, email_verified: 'yes', email: '' } as never)).toEqual({
+      sub: 'x',
+    });
+  });
+
+  it('compares profiles field by field', () => {
+    expect(sameProfile({ sub: 'a', name: 'A' }, { sub: 'a', name: 'A' })).toBe(true);
+    expect(sameProfile({ sub: 'a', name: 'A' }, { sub: 'a', name: 'B' })).toBe(false);
+  });
+});
