@@ -1,7 +1,7 @@
 /**
  * Where the renderer lives. The shell serves the built renderer from this privileged standard scheme
- * (main/window.ts registers it); main/ipc.ts answers only frames on this origin. One constant, read by
- * both, so the window and the IPC guard cannot drift apart.
+ * (main/electron/window.ts registers it); main/ipc/sender-guard.ts answers only frames on this
+ * origin. One constant, read by both, so the window and the IPC guard cannot drift apart.
  */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'latchkey';

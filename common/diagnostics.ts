@@ -14,8 +14,9 @@ export interface Diagnostics {
   usersApi: 'auth0' | 'none';
   /**
    * Which provider this run uses: `local-demo` is the in-process demo provider a development build
-   * starts when nothing is configured (the renderer shows a banner saying so). Filled in by the shell
-   * (main/app.ts); absent where no shell runs (tests, the browser harness).
+   * starts when nothing is configured (the renderer shows a banner saying so). Filled in by the
+   * composition (main/services.ts, from what main/electron/app.ts or the browser harness chose);
+   * absent where nobody chose (the integration tests).
    */
   provider?: { kind: 'local-demo' | 'configured'; issuer: string };
 }

@@ -3,7 +3,7 @@
  * Tokens live only in main; nothing in this file is ever sent over IPC as is.
  */
 
-/** Which provider and how to talk to it. Produced by main/config.ts, validated there. */
+/** Which provider and how to talk to it. Produced by main/config/settings.ts, validated there. */
 export interface ProviderSettings {
   /** e.g. https://tenant.eu.auth0.com/ or http://127.0.0.1:4400 (the local provider). */
   issuer: string;
