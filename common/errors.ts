@@ -2,7 +2,7 @@
  * Stable error codes. Class identity does not survive IPC, codes do: the renderer, the tests and the
  * logs all branch on these strings, so a code is never renamed once shipped.
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   /** The person closed the sign-in attempt (Cancel, quit, a second attempt replacing the first). */
   'LOGIN_CANCELLED',
   /** Nobody came back from the browser in time. */

@@ -57,14 +57,14 @@ const SEEDS: readonly AccountSeed[] = [
   },
 ];
 
-export const SUB_PREFIX = 'local|';
+const SUB_PREFIX = 'local|';
 
 export interface AccountRecord extends DemoAccount {
   colour: string;
   created_at: string;
 }
 
-export function avatarPath(login: string): string {
+function avatarPath(login: string): string {
   return `/avatars/${encodeURIComponent(login)}.svg`;
 }
 

@@ -31,7 +31,7 @@ export interface UserDirectory {
 }
 
 /** Auth0's documented limit for user_metadata. */
-export const METADATA_LIMIT_BYTES = 16 * 1024;
+const METADATA_LIMIT_BYTES = 16 * 1024;
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 const READ_SCOPES = ['read:users', 'read:current_user', 'read:user_idp_tokens'];
@@ -188,7 +188,7 @@ function typeName(value: unknown): string {
  * Auth0's merge: root-level keys are merged, a null value deletes its key, nested objects are replaced
  * whole, and an empty object clears user_metadata altogether.
  */
-export function mergeUserMetadata(current: UserMetadata, patch: UserMetadata): UserMetadata {
+function mergeUserMetadata(current: UserMetadata, patch: UserMetadata): UserMetadata {
   if (Object.keys(patch).length === 0) return {};
   const merged: UserMetadata = { ...current };
   for (const [key, value] of Object.entries(patch)) {

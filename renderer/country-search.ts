@@ -3,7 +3,7 @@ import { COUNTRIES, type Country } from './countries';
 const byCode = new Map(COUNTRIES.map((country) => [country.code, country]));
 
 /** Case- and accent-insensitive form used for matching ("cote" finds "Côte d'Ivoire"). */
-export function fold(text: string): string {
+function fold(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{Diacritic}/gu, '')

@@ -8,7 +8,7 @@ import { countryByCode, countryFromInput } from './country-search';
  * an Auth0 patch holding only what changed (a removed key is sent as null, which deletes it).
  */
 
-export const NAMED_KEYS = { firstName: 'first_name', lastName: 'last_name', country: 'country' } as const;
+const NAMED_KEYS = { firstName: 'first_name', lastName: 'last_name', country: 'country' } as const;
 const NAMED_KEY_SET = new Set<string>(Object.values(NAMED_KEYS));
 
 export interface ExtraRow {
@@ -47,7 +47,7 @@ function text(value: JsonValue | undefined): string {
 }
 
 /** The stored country as the box shows it: the list's name for a known code, else the raw text. */
-export function countryTextFor(stored: JsonValue | undefined): string {
+function countryTextFor(stored: JsonValue | undefined): string {
   if (typeof stored !== 'string') return '';
   return countryByCode(stored)?.name ?? stored;
 }

@@ -25,7 +25,7 @@ export interface AuthClientDeps {
   httpTimeoutMs?: number;
 }
 
-export const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
+const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
 /** Long enough for a password manager, a second factor or a slow consent screen. */
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
 

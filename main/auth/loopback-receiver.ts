@@ -19,7 +19,7 @@ import { LatchkeyError, loginCancelled } from '../errors';
  *   browser tab tells the truth: "signed in" only when the session really exists.
  */
 
-export const CALLBACK_PATH = '/callback';
+const CALLBACK_PATH = '/callback';
 const LOOPBACK_HOST = '127.0.0.1';
 
 export interface LoopbackReceiverOptions {
@@ -297,7 +297,7 @@ ${body}
 `;
 }
 
-export const SUCCESS_TITLE = "You're signed in — return to Latchkey";
+const SUCCESS_TITLE = "You're signed in — return to Latchkey";
 
 export function successPage(): string {
   return layout(
@@ -308,7 +308,7 @@ export function successPage(): string {
   );
 }
 
-export const ERROR_TITLE = 'Sign-in did not complete — Latchkey';
+const ERROR_TITLE = 'Sign-in did not complete — Latchkey';
 
 /** `message` is text for a person (never a token or code); it is escaped here. */
 export function errorPage(message: string): string {

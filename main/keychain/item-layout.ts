@@ -12,7 +12,7 @@ import { z } from 'zod';
  * value readable (its manifest still names the previous generation), and a chunk that is missing
  * or altered fails the checksum and is reported as corrupt instead of being used.
  */
-export const MANIFEST_KIND = 'latchkey-split';
+const MANIFEST_KIND = 'latchkey-split';
 
 const manifestSchema = z.object({
   v: z.literal(1),
@@ -33,7 +33,7 @@ export function itemBytes(value: string): number {
   return value.length * 2;
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 

@@ -84,9 +84,9 @@ export interface KeychainStoreOptions {
   platform?: NodeJS.Platform;
 }
 
-export const DEFAULT_SERVICE = 'Latchkey';
-export const DEFAULT_KEYCHAIN_TIMEOUT_MS = 3000;
-export const WINDOWS_MAX_ITEM_BYTES = 2560;
+const DEFAULT_SERVICE = 'Latchkey';
+const DEFAULT_KEYCHAIN_TIMEOUT_MS = 3000;
+const WINDOWS_MAX_ITEM_BYTES = 2560;
 
 /**
  * keytar, loaded on first use. A native module that fails to load (missing libsecret, a wrong

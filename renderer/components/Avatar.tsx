@@ -6,7 +6,7 @@ interface AvatarProps {
   name: string;
 }
 
-export function initialsOf(name: string): string {
+function initialsOf(name: string): string {
   const words = name
     .replace(/@.*$/, '')
     .split(/[\s._-]+/)

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Profile } from '../../common/session-state';
 import { Avatar } from './Avatar';
 
-export function displayName(profile: Profile): string {
+function displayName(profile: Profile): string {
   const joined = [profile.givenName, profile.familyName].filter(Boolean).join(' ');
   return profile.name || joined || profile.email || profile.sub;
 }
