@@ -34,5 +34,3 @@ export type SessionPhase =
 
 /** Times are epoch milliseconds. */
 export type SessionState = SessionPhase & { storage: SessionStorage };
-
-export type SessionStatus = SessionPhase['status'];
