@@ -38,7 +38,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   for (const name of LATCHKEY_VARS) delete process.env[name];
-  await rm(dir, { recursive: true, force: true });
+  // The file logger may still be flushing into logs/: retry instead of failing on ENOTEMPTY.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 });
 
 /**
