@@ -7,19 +7,33 @@ import type { MetadataPatch, UserMetadata } from './metadata';
  */
 
 /**
- * Limits on user_metadata edits. Auth0 refuses metadata over 16 KB (serialised); the per-key and
- * per-value bounds keep one field from eating the budget and keep hostile input cheap to reject.
+ * Latchkey's own bounds on what it saves. Auth0 documents no size for user_metadata alone: it limits
+ * a whole user profile to 10 KB (new in August 2026; larger writes still succeed for now, with a
+ * warning in the tenant log) and any Management API payload to 1 MB
+ * (https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data). These caps are
+ * Latchkey's: they keep one field from eating the budget, keep forms readable, and keep hostile input
+ * cheap to refuse. The provider stays the final judge (its 400 reaches the person as it is).
  */
 export const METADATA_LIMITS = {
   totalBytes: 16 * 1024,
+  /** In characters (Unicode code points), for keys Latchkey sets. */
   keyLength: 64,
+  /** A key Latchkey only deletes may be as long as the provider let someone store it (bounded). */
+  deletedKeyLength: 1024,
   stringLength: 2048,
   depth: 5,
   keysPerObject: 64,
   arrayLength: 64,
 } as const;
 
-export const METADATA_KEY_PATTERN = /^[A-Za-z0-9_.-]+$/;
+/**
+ * Auth0: "Field names must not contain the `.` (dot) or `$` (dollar sign) characters." Any other
+ * Unicode character is allowed there (名前, clé, emoji). Source: Auth0 docs, "Metadata field names
+ * and data types", https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data
+ */
+const PROVIDER_FORBIDDEN_KEY_CHARACTERS = /[.$]/;
+/** Latchkey's rule: no control or invisible format characters, which a person can neither see nor type. */
+const INVISIBLE_KEY_CHARACTERS = /\p{C}/u;
 
 /** Keys that would reach Object.prototype in a naive merge; refused everywhere. */
 export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -27,7 +41,8 @@ export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set(['__proto__',
 export const METADATA_MESSAGES = {
   keyEmpty: 'A key cannot be empty.',
   keyTooLong: `A key is at most ${METADATA_LIMITS.keyLength} characters.`,
-  keyCharacters: 'A key uses letters, digits, "_", "-" and "." only.',
+  keyCharacters: 'A key cannot contain "." or "$".',
+  keyInvisible: 'A key cannot contain invisible or control characters.',
   keyReserved: 'That key name is reserved.',
   valueTooLong: `A value is at most ${METADATA_LIMITS.stringLength} characters.`,
   nothingToSave: 'Nothing to save.',
@@ -38,12 +53,19 @@ export const METADATA_MESSAGES = {
     'Remove or shorten some values first.',
 } as const;
 
-/** The first rule a key breaks, in the words main's schema uses, or undefined when it is fine. */
-export function metadataKeyProblem(key: string): string | undefined {
+/**
+ * The first rule a key breaks, in the words main's schema uses, or undefined when it is fine.
+ * `deleting`: the key is only being removed (set to null), so it needs only to be a key at all; a
+ * key stored by something else must never stand in the way of removing it.
+ */
+export function metadataKeyProblem(key: string, options: { deleting?: boolean } = {}): string | undefined {
   if (key.length === 0) return METADATA_MESSAGES.keyEmpty;
-  if (key.length > METADATA_LIMITS.keyLength) return METADATA_MESSAGES.keyTooLong;
-  if (!METADATA_KEY_PATTERN.test(key)) return METADATA_MESSAGES.keyCharacters;
   if (RESERVED_METADATA_KEYS.has(key)) return METADATA_MESSAGES.keyReserved;
+  if (options.deleting)
+    return key.length > METADATA_LIMITS.deletedKeyLength ? METADATA_MESSAGES.keyTooLong : undefined;
+  if (Array.from(key).length > METADATA_LIMITS.keyLength) return METADATA_MESSAGES.keyTooLong;
+  if (PROVIDER_FORBIDDEN_KEY_CHARACTERS.test(key)) return METADATA_MESSAGES.keyCharacters;
+  if (INVISIBLE_KEY_CHARACTERS.test(key)) return METADATA_MESSAGES.keyInvisible;
   return undefined;
 }
 
@@ -67,7 +89,7 @@ export function applyMetadataPatch(current: UserMetadata, patch: MetadataPatch):
   return merged;
 }
 
-/** The serialised size (UTF-8 bytes of the JSON) Auth0 counts against its 16 KB user_metadata limit. */
+/** The serialised size (UTF-8 bytes of the JSON) that Latchkey's size cap counts. */
 export function metadataBytes(metadata: UserMetadata): number {
   return new TextEncoder().encode(JSON.stringify(metadata)).length;
 }

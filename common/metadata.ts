@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import {
-  METADATA_KEY_PATTERN,
   METADATA_LIMITS,
   METADATA_MESSAGES,
+  metadataKeyProblem,
   metadataSaveProblem,
-  RESERVED_METADATA_KEYS,
 } from './metadata-rules';
 
 // The limits, messages and the merge live in metadata-rules.ts (no zod) so that the renderer can
@@ -13,12 +12,11 @@ import {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type UserMetadata = Record<string, JsonValue>;
 
-export const metadataKeySchema = z
-  .string()
-  .min(1, METADATA_MESSAGES.keyEmpty)
-  .max(METADATA_LIMITS.keyLength, METADATA_MESSAGES.keyTooLong)
-  .regex(METADATA_KEY_PATTERN, METADATA_MESSAGES.keyCharacters)
-  .refine((key) => !RESERVED_METADATA_KEYS.has(key), METADATA_MESSAGES.keyReserved);
+/** A key that is set to a value (nested keys always are): every rule of metadataKeyProblem. */
+export const metadataKeySchema = z.string().superRefine((key, ctx) => {
+  const problem = metadataKeyProblem(key);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 function jsonValueSchema(depth: number): z.ZodType<JsonValue, JsonValue> {
   const scalar = z.union([
@@ -47,9 +45,14 @@ function jsonValueSchema(depth: number): z.ZodType<JsonValue, JsonValue> {
  * this; past it, a patch is trusted.
  */
 export const metadataPatchSchema = z
-  .record(metadataKeySchema, jsonValueSchema(1))
+  .record(z.string(), jsonValueSchema(1))
   .refine((o) => Object.keys(o).length > 0, METADATA_MESSAGES.nothingToSave)
   .superRefine((patch, ctx) => {
+    // Top-level keys by what happens to them: a key only deleted (null) needs only to be a key.
+    for (const [key, value] of Object.entries(patch)) {
+      const problem = metadataKeyProblem(key, { deleting: value === null });
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+    }
     // The patch alone: what is stored is not known here (the account client knows it).
     const problem = metadataSaveProblem(undefined, patch);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });

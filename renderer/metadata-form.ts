@@ -134,17 +134,20 @@ export function validateForm(original: UserMetadata, form: MetadataForm): FormEr
   for (const row of form.extras) {
     const key = row.key.trim();
     const problems: { key?: string; value?: string } = {};
+    // What is already stored, untouched, is the provider's business: only what the person added or
+    // changed is judged, so a stored key the rules would refuse never blocks saving another field.
+    const untouched = key in original && sameJson(original[key], row.structured ?? row.value);
     if (!key) problems.key = 'Enter a key, or remove the row.';
     else if (NAMED_KEY_SET.has(key) && row.structured === undefined) {
       problems.key = `"${key}" is edited in its own field above.`;
     } else if (NAMED_KEY_SET.has(key) && namedFieldText(form, key)) {
       problems.key = `Remove this row to use the "${key}" field above.`;
     } else if (seen.has(key)) problems.key = `"${key}" is used twice.`;
-    else {
+    else if (!untouched) {
       const keyIssue = metadataKeyProblem(key);
       if (keyIssue) problems.key = keyIssue;
     }
-    if (row.structured === undefined) {
+    if (row.structured === undefined && !untouched) {
       const valueIssue =
         row.value === '' ? 'Enter a value, or remove the row.' : metadataTextProblem(row.value);
       if (valueIssue) problems.value = valueIssue;

@@ -47,7 +47,9 @@ describe('metadataPatchSchema', () => {
     );
     for (const bad of [
       {},
-      { 'a b': 1 },
+      { 'preference.color': 'red' },
+      { $set: 1 },
+      { 'a\u202eb': 1 },
       { constructor: 1 },
       { a: 'x'.repeat(5000) },
       deep,
@@ -56,6 +58,25 @@ describe('metadataPatchSchema', () => {
     ]) {
       expect(metadataPatchSchema.safeParse(bad).success).toBe(false);
     }
+  });
+
+  it("takes keys as Auth0 has them: any Unicode but '.' and '$' (spaces, accents, scripts, emoji)", () => {
+    for (const key of ['名前', 'clé', 'emoji😀', 'favourite colour', 'שם', 'a-b_c']) {
+      expect(metadataPatchSchema.safeParse({ [key]: 'x' }).success, key).toBe(true);
+    }
+  });
+
+  it('lets a key the rules would refuse be deleted: something else stored it, and it must not stay forever', () => {
+    expect(metadataPatchSchema.safeParse({ 'preference.color': null }).success).toBe(true);
+    expect(metadataPatchSchema.safeParse({ ['k'.repeat(200)]: null }).success).toBe(true);
+    // ...but setting it, or deleting a name that reaches Object.prototype, is still refused.
+    expect(metadataPatchSchema.safeParse({ 'preference.color': 'blue' }).success).toBe(false);
+    expect(metadataPatchSchema.safeParse({ constructor: null }).success).toBe(false);
+  });
+
+  it('counts a key in characters, not UTF-16 units: 64 emoji fit, 65 do not', () => {
+    expect(metadataPatchSchema.safeParse({ ['😀'.repeat(64)]: 'x' }).success).toBe(true);
+    expect(metadataPatchSchema.safeParse({ ['😀'.repeat(65)]: 'x' }).success).toBe(false);
   });
 });
 

@@ -33,17 +33,39 @@ describe('metadata form', () => {
   it('refuses what main refuses, with the same words', () => {
     const form = formFromMetadata({});
     form.extras = [
-      { id: 1, key: 'has space', value: 'x' },
+      { id: 1, key: 'has.dot', value: 'x' },
       { id: 2, key: 'ok', value: '' },
       { id: 3, key: '__proto__', value: 'x' },
     ];
     form.countryText = 'Atlantis';
     const errors = validateForm({}, form);
-    expect(errors.rows[1]?.key).toBe(metadataKeySchema.safeParse('has space').error?.issues[0]?.message);
+    expect(errors.rows[1]?.key).toBe(metadataKeySchema.safeParse('has.dot').error?.issues[0]?.message);
     expect(errors.rows[2]?.value).toBe('Enter a value, or remove the row.');
     expect(errors.rows[3]?.key).toBe('That key name is reserved.');
     expect(errors.country).toBe('Choose a country from the list.');
     expect(hasErrors(errors)).toBe(true);
+  });
+
+  it('judges only what the person added or changed: stored keys the rules would refuse never block a save', () => {
+    const storedElsewhere = { 名前: 'Ada', 'emoji😀': 'yes', 'preference.color': 'red', last_name: 'Byron' };
+    const form = formFromMetadata(storedElsewhere);
+    form.lastName = 'King';
+    expect(hasErrors(validateForm(storedElsewhere, form))).toBe(false);
+    expect(metadataPatch(storedElsewhere, form)).toEqual({ last_name: 'King' });
+    // Removing the dotted key is allowed too (main accepts a deletion of any key)...
+    form.extras = form.extras.filter((row) => row.key !== 'preference.color');
+    const patch = metadataPatch(storedElsewhere, form);
+    expect(hasErrors(validateForm(storedElsewhere, form))).toBe(false);
+    expect(metadataPatchSchema.safeParse(patch).success).toBe(true);
+    // ...but changing its value is setting a key the provider forbids.
+    const edited = formFromMetadata(storedElsewhere);
+    edited.extras = edited.extras.map((row) =>
+      row.key === 'preference.color' ? { ...row, value: 'blue' } : row,
+    );
+    expect(
+      validateForm(storedElsewhere, edited).rows[edited.extras.find((r) => r.key === 'preference.color')!.id]
+        ?.key,
+    ).toBe(METADATA_MESSAGES.keyCharacters);
   });
 
   it('refuses a save whose merge with what is stored passes 16 KB, in the words main uses', () => {

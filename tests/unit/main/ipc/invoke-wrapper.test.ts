@@ -27,7 +27,7 @@ describe('describeIssues (INVALID_INPUT messages)', () => {
   });
 
   it('summarises many issues as the first three and a count', () => {
-    const patch = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`bad key ${i}`, 1]));
+    const patch = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`bad.key ${i}`, 1]));
     const message = describeIssues(issuesOf(contract.updateMetadata.input, { patch }));
     expect(message).toMatch(/\(and \d+ more\)$/);
     expect(message.length).toBeLessThan(800);
