@@ -131,7 +131,8 @@ async function main(): Promise<RunningApp | undefined> {
     guardWebContents(contents, { allowlist, openExternal, log }),
   );
 
-  // Every request main makes goes through Chromium's network stack (system proxy, OS certificates):
+  // Every request main makes goes through Chromium's network stack (the system proxy settings,
+  // Chromium's certificate checks):
   // main/shell/chromium-fetch.ts.
   const chromiumFetch = createChromiumFetch(net);
   const services = createServices({
