@@ -1,17 +1,41 @@
-import { app, BrowserWindow, dialog, net, powerMonitor, session as electronSession, shell } from 'electron';
-import { existsSync } from 'node:fs';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  net,
+  powerMonitor,
+  screen,
+  session as electronSession,
+  shell,
+} from 'electron';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '../../common/diagnostics';
 import type { ProviderSettings } from '../auth/types';
 import { avatarUrlFor, createAvatarCache, currentPicture } from '../avatar';
 import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config/settings';
-import { userDataDirFlag } from '../config/sources';
+import { chooseUserDataFolder } from '../config/user-data-folder';
 import { isLatchkeyError } from '../errors';
 import { createFileLogger, redactValue, type Logger } from '../log';
 import { createServices, type Services } from '../services';
-import { createOpenExternal, externalLinkAllowlist } from '../shell/external-links';
-import { wireLifecycle, type Lifecycle } from '../shell/lifecycle';
+import { createChromiumFetch } from '../shell/chromium-fetch';
+import {
+  createOpenExternal,
+  externalLinkAllowlist,
+  openAllowedLink,
+  PROJECT_DOCS_URL,
+  type ExternalLinkRule,
+} from '../shell/external-links';
+import { wireLifecycle, wireWindowSummons, type Lifecycle } from '../shell/lifecycle';
+import {
+  MAIN_WINDOW_SIZES,
+  placeWindow,
+  readWindowState,
+  windowStatePath,
+  writeWindowState,
+} from '../shell/window-state';
 import { broadcastSessionState, registerIpcHandlers } from './ipc';
+import { installApplicationMenu } from './menu';
 import {
   bringToFront,
   createMainWindow,
@@ -37,7 +61,8 @@ export interface RunningApp {
 /** The port the local demo provider prefers in development (its issuer is then stable across runs). */
 const LOCAL_PROVIDER_PORT = 4400;
 
-// Must happen before `ready`: a scheme registered later is not privileged (no origin, not secure).
+// Must happen before `ready` ("This method can only be used before the `ready` event of the `app`
+// module gets emitted and can be called only once"): a scheme registered later is not privileged.
 registerAppScheme();
 
 /** Resolves once the app is up (or undefined when this launch handed over to a running instance). */
@@ -47,14 +72,28 @@ export const started: Promise<RunningApp | undefined> = main().catch((error: unk
 });
 
 async function main(): Promise<RunningApp | undefined> {
-  const userDataDir = userDataDirFlag(process.argv);
-  if (userDataDir) app.setPath('userData', userDataDir);
-  // One instance: a second launch only wakes the first ('second-instance' in shell/lifecycle.ts).
+  // Before the lock: the lock lives in the user-data folder current when it is taken
+  // (main/config/user-data-folder.ts). app.setPath throws for a folder that does not exist
+  // (https://www.electronjs.org/docs/latest/api/app#appsetpathname-path), hence mkdir first.
+  const userDataDir = chooseUserDataFolder({
+    argv: process.argv,
+    isPackaged: app.isPackaged,
+    appDataDir: app.getPath('appData'),
+  });
+  if (userDataDir) {
+    mkdirSync(userDataDir, { recursive: true });
+    app.setPath('userData', userDataDir);
+    // The logs go with the folder (on macOS they would otherwise share ~/Library/Logs/Latchkey).
+    app.setAppLogsPath(join(userDataDir, 'logs'));
+  }
+  // One instance: a second launch only wakes the first. Listened to from here on, not once startup
+  // is over, so a launch during startup is not lost (wireWindowSummons, main/shell/lifecycle.ts).
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return undefined;
   }
-  // Every renderer sandboxed, whatever a window's own preferences say.
+  const summons = wireWindowSummons(app);
+  // Every renderer sandboxed, whatever a window's own preferences say. Before `ready` only.
   app.enableSandbox();
   await app.whenReady();
 
@@ -68,10 +107,6 @@ async function main(): Promise<RunningApp | undefined> {
   );
   denyAllPermissions(electronSession.defaultSession, log);
 
-  const provider = await chooseProvider(log);
-  if (!provider) return undefined;
-  const { settings, diagnostics: providerInfo, cleanups } = provider;
-
   const openExternal = createOpenExternal({
     env: process.env,
     isPackaged: app.isPackaged,
@@ -79,20 +114,41 @@ async function main(): Promise<RunningApp | undefined> {
     writeStdout: (line) => void process.stdout.write(line),
     log,
   });
-  const allowlist = externalLinkAllowlist(settings.issuer);
+  // Until the provider is known nothing may be opened (the menu exists before that).
+  let allowlist: readonly ExternalLinkRule[] = [];
+  installApplicationMenu({
+    openDocs: () => openAllowedLink(PROJECT_DOCS_URL, allowlist, openExternal, log),
+    website: PROJECT_DOCS_URL,
+    iconPath: developmentIcon(),
+  });
+
+  const provider = await chooseProvider(log);
+  if (!provider) return undefined;
+  const { settings, diagnostics: providerInfo, cleanups } = provider;
+
+  allowlist = externalLinkAllowlist(settings.issuer);
   app.on('web-contents-created', (_event, contents) =>
     guardWebContents(contents, { allowlist, openExternal, log }),
   );
 
+  // Every request main makes goes through Chromium's network stack (the system proxy settings,
+  // Chromium's certificate checks):
+  // main/shell/chromium-fetch.ts.
+  const chromiumFetch = createChromiumFetch(net);
   const services = createServices({
     settings,
     openExternal,
+    fetch: chromiumFetch,
     log,
     sessionOptions: { platform: process.platform },
     decorations: { provider: providerInfo, localPicture: avatarUrlFor },
   });
 
-  const avatars = createAvatarCache({ cacheDir: join(app.getPath('userData'), 'avatars'), log });
+  const avatars = createAvatarCache({
+    fetch: chromiumFetch,
+    cacheDir: join(app.getPath('userData'), 'avatars'),
+    log,
+  });
   installAppProtocol({
     rendererRoot: join(appRoot(), 'dist', 'renderer'),
     avatar: () => avatars.get(currentPicture(services.session)),
@@ -101,11 +157,24 @@ async function main(): Promise<RunningApp | undefined> {
   // Windows Latchkey made itself; the IPC sender guard answers only these.
   const trusted = new Set<number>();
   let window: BrowserWindow | undefined;
+  const statePath = windowStatePath(app.getPath('userData'));
   const openWindow = (): BrowserWindow => {
     const created = createMainWindow({
       preloadPath: join(appRoot(), 'dist', 'preload', 'index.cjs'),
       devTools: !app.isPackaged,
       iconPath: developmentIcon(),
+      placement: placeWindow(
+        readWindowState(statePath),
+        screen.getAllDisplays().map((display) => display.workArea),
+        MAIN_WINDOW_SIZES,
+      ),
+      onClosing: (state) => {
+        try {
+          writeWindowState(statePath, state);
+        } catch (error) {
+          log.warn('the window position could not be saved', error);
+        }
+      },
       log,
     });
     const id = created.webContents.id;
@@ -122,6 +191,9 @@ async function main(): Promise<RunningApp | undefined> {
     bringToFront(target, process.platform === 'darwin' ? () => app.focus({ steal: true }) : undefined);
   };
   openWindow();
+  // A second launch or a dock click from now on (and one that came during startup) shows the window,
+  // re-creating it on macOS when it was closed.
+  summons.attach(showWindow);
 
   const isTrustedWebContents = (id: number): boolean => trusted.has(id);
   registerIpcHandlers({ handlers: services.handlers, isTrustedWebContents, log });

@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import { APP_ENTRY_URL, createAppProtocolHandler, type AppProtocolOptions } from '../shell/app-protocol';
 import { decideNavigation, type ExternalLinkRule } from '../shell/external-links';
 import { decidePermission, secureWebPreferences } from '../shell/window-security';
+import { MAIN_WINDOW_SIZES, type WindowPlacement, type WindowState } from '../shell/window-state';
 
 /**
  * The window and every Electron security setting around it. The decisions themselves live in plain
@@ -116,16 +117,31 @@ interface MainWindowOptions {
   devTools: boolean;
   /** Linux and Windows in development; packaged builds take the icon from the executable. */
   iconPath?: string | undefined;
+  /** Where it opens (placeWindow in main/shell/window-state.ts); default size, centred, when absent. */
+  placement?: WindowPlacement;
+  /** Receives the window's normal bounds and maximised state as it closes, to be remembered. */
+  onClosing?: (state: WindowState) => void;
   log: Logger;
 }
 
+/** Windows that have painted and shown themselves; until then bringToFront waits for them. */
+const painted = new WeakSet<BrowserWindow>();
+/** A bringToFront that arrived before the window painted, run once it has. */
+const frontOnceShown = new WeakMap<BrowserWindow, () => void>();
+
 /** The one window. Shown when its first paint is ready, so it never flashes white. */
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const placement = options.placement ?? {
+    width: MAIN_WINDOW_SIZES.width,
+    height: MAIN_WINDOW_SIZES.height,
+    maximized: false,
+  };
   const window = new BrowserWindow({
-    width: 960,
-    height: 720,
-    minWidth: 560,
-    minHeight: 480,
+    ...(placement.x !== undefined && placement.y !== undefined ? { x: placement.x, y: placement.y } : {}),
+    width: placement.width,
+    height: placement.height,
+    minWidth: MAIN_WINDOW_SIZES.minWidth,
+    minHeight: MAIN_WINDOW_SIZES.minHeight,
     show: false,
     title: 'Latchkey',
     autoHideMenuBar: true,
@@ -133,7 +149,21 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     ...(options.iconPath ? { icon: options.iconPath } : {}),
     webPreferences: secureWebPreferences({ preloadPath: options.preloadPath, devTools: options.devTools }),
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    // maximize() "will also show (but not focus) the window"; show() then focuses it.
+    if (placement.maximized) window.maximize();
+    window.show();
+    painted.add(window);
+    frontOnceShown.get(window)?.();
+    frontOnceShown.delete(window);
+  });
+  // getNormalBounds: "whatever the current state of the window: maximized, minimized or in
+  // fullscreen, ... the position and size of the window in normal state" (BaseWindow docs).
+  const onClosing = options.onClosing;
+  if (onClosing)
+    window.on('close', () =>
+      onClosing({ bounds: window.getNormalBounds(), maximized: window.isMaximized() }),
+    );
   // The page refuses to unload while the metadata editor holds unsaved edits (beforeunload). Electron
   // then silently keeps the window open; ask instead, and close when the person chooses to.
   window.webContents.on('will-prevent-unload', (event) => {
@@ -154,9 +184,20 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   return window;
 }
 
-/** Brings the window to the front (sign-in finished in the browser, or a second launch). */
+/**
+ * Brings the window to the front (sign-in finished in the browser, or a second launch). A window that
+ * has not painted yet is not shown early (it would flash white): it comes to the front as it shows
+ * itself.
+ */
 export function bringToFront(window: BrowserWindow, stealFocus: (() => void) | undefined): void {
   if (window.isDestroyed()) return;
+  if (!painted.has(window)) {
+    frontOnceShown.set(window, () => {
+      stealFocus?.();
+      window.focus();
+    });
+    return;
+  }
   if (window.isMinimized()) window.restore();
   window.show();
   stealFocus?.();

@@ -18,6 +18,8 @@ import type { Logger } from '../log';
 /** The project's documentation: the only non-provider place the UI links to. */
 const PROJECT_DOCS_ORIGINS = ['https://github.com'] as const;
 export const PROJECT_DOCS_PATH_PREFIX = '/latchkey-app/';
+/** What Help → Documentation opens (and the README names): under the docs origin and prefix above. */
+export const PROJECT_DOCS_URL = 'https://github.com/latchkey-app/latchkey#readme';
 
 export interface ExternalLinkRule {
   /** `https://host[:port]`, or `http://127.0.0.1:port` for the local provider. */
@@ -74,6 +76,23 @@ interface NavigationDecision {
 
 export function decideNavigation(url: string, allowlist: readonly ExternalLinkRule[]): NavigationDecision {
   return { allowInWindow: false, openExternally: isAllowedExternalUrl(url, allowlist) };
+}
+
+/**
+ * Opens a link the app itself offers (the Help menu's documentation) in the system browser, judged by
+ * the same allowlist as a link in the page: a URL that is not on it is refused and logged.
+ */
+export function openAllowedLink(
+  url: string,
+  allowlist: readonly ExternalLinkRule[],
+  openExternal: (url: string) => Promise<void>,
+  log: Logger,
+): void {
+  if (!isAllowedExternalUrl(url, allowlist)) {
+    log.warn('a link outside the allowlist was not opened');
+    return;
+  }
+  openExternal(url).catch((error: unknown) => log.warn('opening a link failed', error));
 }
 
 /**

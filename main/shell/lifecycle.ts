@@ -7,12 +7,14 @@ import type { SessionManager } from '../session/session-manager';
  * they run in tests as in the app (main/electron/app.ts passes Electron's `app` and `powerMonitor`;
  * the events are Electron's: https://www.electronjs.org/docs/latest/api/app#events and
  * https://www.electronjs.org/docs/latest/api/power-monitor#events):
- * - a second launch brings the running window to the front (the single-instance lock is in app.ts);
+ * - a second launch, or clicking the dock icon on macOS, brings the window to the front. These are
+ *   listened to from the moment the single-instance lock is taken (wireWindowSummons), not once
+ *   startup has finished: a launch during startup is otherwise lost;
  * - waking from sleep, unlocking the screen and the network coming back re-check the session at once
  *   rather than at the next scheduled check (docs/ARCHITECTURE.md, "Life of a session");
  * - a finished browser sign-in brings the window to the front (signInJustCompleted);
- * - quitting disposes the session (cancels a pending sign-in, which closes the loopback receiver)
- *   and runs the other cleanups before the process ends.
+ * - once quitting is certain (`will-quit`), the session is disposed (a pending sign-in cancelled,
+ *   which closes the loopback receiver) and the other cleanups run before the process ends.
  */
 
 // Electron's and Node's emitters type their listeners differently; `any` is what both accept.
@@ -33,7 +35,7 @@ interface LifecycleDeps {
   session: Pick<SessionManager, 'recheck' | 'subscribe' | 'getState' | 'dispose'>;
   /** Electron's net.isOnline. */
   isOnline: () => boolean;
-  /** Shows and focuses the main window (re-creating it on macOS when it was closed). */
+  /** Shows and focuses the main window (a finished browser sign-in). */
   showWindow: () => void;
   /** Extra async cleanups at quit (the in-process local provider). Bounded by `quitTimeoutMs`. */
   cleanups?: ReadonlyArray<() => Promise<void>>;
@@ -42,6 +44,38 @@ interface LifecycleDeps {
   log: Logger;
   connectivityPollMs?: number;
   quitTimeoutMs?: number;
+}
+
+/**
+ * A second launch ('second-instance': "guaranteed to be emitted after the `ready` event",
+ * https://www.electronjs.org/docs/latest/api/app#event-second-instance) or a click on the macOS dock
+ * icon ('activate') asks for the window. They are listened to as soon as the single-instance lock is
+ * taken, because startup goes on well after `ready` (the settings, the local provider, the window):
+ * a summons that arrives before the app can show its window is kept and honoured once it can.
+ */
+export interface WindowSummons {
+  /** From now on a summons calls `showWindow`; one that arrived earlier is honoured at once. */
+  attach(showWindow: () => void): void;
+}
+
+export function wireWindowSummons(app: EventSource): WindowSummons {
+  let showWindow: (() => void) | undefined;
+  let pending = false;
+  const summon = () => {
+    if (showWindow) showWindow();
+    else pending = true;
+  };
+  app.on('second-instance', summon);
+  app.on('activate', summon);
+  return {
+    attach(show) {
+      showWindow = show;
+      if (pending) {
+        pending = false;
+        show();
+      }
+    },
+  };
 }
 
 export interface Lifecycle {
@@ -57,9 +91,6 @@ export function wireLifecycle(deps: LifecycleDeps): Lifecycle {
     session.recheck().catch((error: unknown) => log.warn(`re-check after ${why} failed`, error));
   };
 
-  app.on('second-instance', () => deps.showWindow());
-  // macOS: clicking the dock icon with no window open.
-  app.on('activate', () => deps.showWindow());
   app.on('window-all-closed', () => {
     if (deps.platform !== 'darwin') app.quit();
   });
@@ -78,8 +109,15 @@ export function wireLifecycle(deps: LifecycleDeps): Lifecycle {
     previous = state;
   });
 
+  // Cleanup waits for `will-quit`, not `before-quit`: a quit can still be cancelled after
+  // `before-quit` (a window refusing to close, e.g. "Keep editing" over unsaved changes), and Electron
+  // then keeps running with its windows and sends no event saying so. `will-quit` comes only once
+  // every window has closed and the app is about to end ("Emitted when all windows have been closed
+  // and the application will quit", https://www.electronjs.org/docs/latest/api/app#event-will-quit).
+  // Its preventDefault() keeps the process alive (with no windows) while the async cleanups run; the
+  // app.quit() afterwards goes through before-quit and will-quit once more, and then ends the app.
   let quitting: 'no' | 'cleaning' | 'done' = 'no';
-  const onBeforeQuit = (event: QuitEvent) => {
+  const onWillQuit = (event: QuitEvent) => {
     if (quitting === 'done') return;
     if (quitting === 'cleaning') {
       event.preventDefault();
@@ -98,7 +136,6 @@ export function wireLifecycle(deps: LifecycleDeps): Lifecycle {
       quitting = 'done';
       return;
     }
-    // Hold the quit until the cleanups finish (or time out), then quit for real.
     event.preventDefault();
     const all = Promise.allSettled(cleanups.map((cleanup) => cleanup()));
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, deps.quitTimeoutMs ?? 3_000).unref());
@@ -107,7 +144,7 @@ export function wireLifecycle(deps: LifecycleDeps): Lifecycle {
       app.quit();
     });
   };
-  app.on('before-quit', onBeforeQuit as Listener);
+  app.on('will-quit', onWillQuit as Listener);
 
   return {
     stop: () => {

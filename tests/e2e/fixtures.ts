@@ -6,7 +6,7 @@ import { completeProviderLogin, type LoopbackLanding } from '../fixtures/browser
 import type { AppDriver } from './harness/app-driver';
 import { ChromiumApp } from './harness/chromium-app';
 import { ElectronApp } from './harness/electron-app';
-import { ELECTRON_SKIP_PREFIX, findElectronBinary } from './harness/electron-binary';
+import { findElectronBinary, planElectronProject } from './harness/electron-binary';
 import { startTestProvider, type TestProvider } from './harness/provider';
 
 export interface AppKindOption {
@@ -45,11 +45,13 @@ export const test = base.extend<Fixtures & AppKindOption>({
 
   launchApp: async ({ appKind, browser, provider, sessionOptions }, use, testInfo) => {
     const launched: AppDriver[] = [];
-    const electron = appKind === 'electron' ? findElectronBinary() : null;
+    const electron = appKind === 'electron' ? planElectronProject(findElectronBinary()) : null;
     await use(async (options = {}) => {
       let app: AppDriver;
       if (electron) {
-        if (!electron.available) testInfo.skip(true, `${ELECTRON_SKIP_PREFIX}${electron.reason}`);
+        // LATCHKEY_REQUIRE_ELECTRON=1 (CI): a missing binary is a failure, never a quiet skip.
+        if (electron.action === 'fail') throw new Error(electron.reason);
+        if (electron.action === 'skip') testInfo.skip(true, electron.reason);
         if (options.keychainBackend)
           testInfo.skip(true, 'keychain fault injection needs the in-process harness');
         app = await ElectronApp.launch({

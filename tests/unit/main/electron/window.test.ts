@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../../main/log';
 import { externalLinkAllowlist } from '../../../../main/shell/external-links';
 import { secureWebPreferences } from '../../../../main/shell/window-security';
-import { FakeBrowserWindow, type FakeElectron } from '../../../fixtures/fake-electron';
+import type { FakeBrowserWindow } from '../../../fixtures/fake-electron';
+import { type FakeElectron } from '../../../fixtures/fake-electron';
 
 // The Electron binary cannot run here: the module is replaced by recording fakes (see fake-electron.ts).
 const fake = vi.hoisted(() => ({ current: undefined as unknown as FakeElectron }));
@@ -179,7 +180,9 @@ describe('createMainWindow and bringToFront', () => {
   });
 
   it('bringToFront restores a minimised window, shows and focuses it', () => {
-    const window = new FakeBrowserWindow({});
+    const window = createWindow();
+    window.emit('ready-to-show');
+    window.show.mockClear();
     window.minimized = true;
     const steal = vi.fn();
     windowModule.bringToFront(window as never, steal);
@@ -187,5 +190,50 @@ describe('createMainWindow and bringToFront', () => {
     expect(window.show).toHaveBeenCalled();
     expect(window.focus).toHaveBeenCalled();
     expect(steal).toHaveBeenCalled();
+  });
+
+  it('bringToFront before the first paint does not show the window early: it comes to the front as it shows', () => {
+    const window = createWindow();
+    const steal = vi.fn();
+    windowModule.bringToFront(window as never, steal);
+    expect(window.show).not.toHaveBeenCalled();
+    expect(steal).not.toHaveBeenCalled();
+    window.emit('ready-to-show');
+    expect(window.show).toHaveBeenCalledTimes(1);
+    expect(steal).toHaveBeenCalledTimes(1);
+    expect(window.focus).toHaveBeenCalledTimes(1);
+  });
+
+  it('opens where placed, maximises when it was maximised, and reports its normal bounds as it closes', () => {
+    const closing = vi.fn();
+    const window = windowModule.createMainWindow({
+      preloadPath: '/app/dist/preload/index.cjs',
+      devTools: false,
+      placement: { x: 10, y: 20, width: 800, height: 600, maximized: true },
+      onClosing: closing,
+      log: silentLogger,
+    }) as unknown as FakeBrowserWindow;
+    expect(window.options).toMatchObject({
+      x: 10,
+      y: 20,
+      width: 800,
+      height: 600,
+      minWidth: 560,
+      minHeight: 480,
+    });
+    window.emit('ready-to-show');
+    expect(window.maximize).toHaveBeenCalledTimes(1);
+    window.emit('close', { preventDefault: vi.fn() });
+    expect(closing).toHaveBeenCalledWith({
+      bounds: { x: 10, y: 20, width: 800, height: 600 },
+      maximized: true,
+    });
+  });
+
+  it('without a placement opens at the default size, centred (no position given)', () => {
+    const window = createWindow();
+    expect(window.options).toMatchObject({ width: 960, height: 720 });
+    expect(window.options).not.toHaveProperty('x');
+    expect(window.options).not.toHaveProperty('y');
   });
 });

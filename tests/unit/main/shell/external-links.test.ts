@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../../../main/log';
 import {
   createOpenExternal,
@@ -6,7 +7,9 @@ import {
   externalLinkAllowlist,
   isAllowedExternalUrl,
   isBrowserUrl,
+  openAllowedLink,
   PROJECT_DOCS_PATH_PREFIX,
+  PROJECT_DOCS_URL,
   TEST_OPEN_EXTERNAL_ENV,
 } from '../../../../main/shell/external-links';
 
@@ -128,5 +131,27 @@ describe('createOpenExternal', () => {
     }
     expect(opened).toEqual([]);
     expect(written).toEqual([]);
+  });
+});
+
+describe("openAllowedLink (the Help menu's documentation)", () => {
+  it('the docs URL is on the allowlist whatever the provider, and opens', async () => {
+    for (const allowlist of [auth0, local]) {
+      const open = vi.fn(async () => undefined);
+      openAllowedLink(PROJECT_DOCS_URL, allowlist, open, silentLogger);
+      expect(open).toHaveBeenCalledWith(PROJECT_DOCS_URL);
+    }
+  });
+
+  it('a URL outside the allowlist is not opened', () => {
+    const open = vi.fn(async () => undefined);
+    openAllowedLink('https://github.com/someone-else/', auth0, open, silentLogger);
+    openAllowedLink(PROJECT_DOCS_URL, [], open, silentLogger);
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it('the README names the same documentation the Help menu opens', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain(PROJECT_DOCS_URL.replace(/#.*$/, ''));
   });
 });

@@ -2,7 +2,12 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionState } from '../../../../common/session-state';
 import { silentLogger } from '../../../../main/log';
-import { signInJustCompleted, watchConnectivity, wireLifecycle } from '../../../../main/shell/lifecycle';
+import {
+  signInJustCompleted,
+  watchConnectivity,
+  wireLifecycle,
+  wireWindowSummons,
+} from '../../../../main/shell/lifecycle';
 
 const profile = { sub: 'local|ada', name: 'Ada' };
 const storage = { kind: 'keychain' } as const;
@@ -72,13 +77,6 @@ function setup(
 }
 
 describe('wireLifecycle', () => {
-  it('a second launch brings the running window to the front', () => {
-    const { app, showWindow, lifecycle } = setup();
-    app.emit('second-instance', {}, ['latchkey'], '/');
-    expect(showWindow).toHaveBeenCalledTimes(1);
-    lifecycle.stop();
-  });
-
   it('waking from sleep and unlocking the screen re-check the session', () => {
     const { powerMonitor, session, lifecycle } = setup();
     powerMonitor.emit('resume');
@@ -110,22 +108,56 @@ describe('wireLifecycle', () => {
   it('quitting disposes the session (cancelling a pending sign-in) and runs the cleanups before quitting', async () => {
     let closed = false;
     const { app, session } = setup({ cleanups: [async () => void (closed = true)] });
+    // Electron's order (electron/electron shell/browser/browser.cc): before-quit, the windows close,
+    // then will-quit once every window is gone.
+    app.emit('before-quit', { preventDefault: vi.fn() });
+    expect(session.dispose).not.toHaveBeenCalled();
     const event = { preventDefault: vi.fn() };
-    app.emit('before-quit', event);
+    app.emit('will-quit', event);
     expect(session.dispose).toHaveBeenCalledTimes(1);
     expect(event.preventDefault).toHaveBeenCalledTimes(1);
     await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
     expect(closed).toBe(true);
-    // The second before-quit (from that quit()) goes through and disposes nothing twice.
+    // The second round (from that quit()) goes through and disposes nothing twice.
+    app.emit('before-quit', { preventDefault: vi.fn() });
     const second = { preventDefault: vi.fn() };
-    app.emit('before-quit', second);
+    app.emit('will-quit', second);
     expect(second.preventDefault).not.toHaveBeenCalled();
     expect(session.dispose).toHaveBeenCalledTimes(1);
   });
 
+  it('a quit cancelled by a window ("Keep editing") leaves the session alive; the confirmed quit then cleans up', async () => {
+    let closed = 0;
+    const { app, session, powerMonitor } = setup({ cleanups: [async () => void (closed += 1)] });
+    // First attempt: before-quit, then a window refuses to close. Electron sends no further event
+    // (no will-quit) and the app keeps running with its window.
+    app.emit('before-quit', { preventDefault: vi.fn() });
+    expect(session.dispose).not.toHaveBeenCalled();
+    expect(closed).toBe(0);
+    // Still wired: waking the computer re-checks the live session.
+    powerMonitor.emit('resume');
+    expect(session.recheck).toHaveBeenCalledTimes(1);
+    // Second attempt, confirmed: every window closes, will-quit follows.
+    app.emit('before-quit', { preventDefault: vi.fn() });
+    const willQuit = { preventDefault: vi.fn() };
+    app.emit('will-quit', willQuit);
+    expect(session.dispose).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1));
+    expect(closed).toBe(1);
+  });
+
+  it('with no cleanups, will-quit disposes the session and lets the app end at once', () => {
+    const { app, session } = setup();
+    const event = { preventDefault: vi.fn() };
+    app.emit('will-quit', event);
+    expect(session.dispose).toHaveBeenCalledTimes(1);
+    expect(event.preventDefault).not.toHaveBeenCalled();
+    expect(app.quit).not.toHaveBeenCalled();
+  });
+
   it('a cleanup that hangs cannot keep the app from quitting', async () => {
     const { app } = setup({ cleanups: [() => new Promise<void>(() => undefined)] });
-    app.emit('before-quit', { preventDefault: () => undefined });
+    app.emit('will-quit', { preventDefault: () => undefined });
     await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(1), { timeout: 2_000 });
   });
 
@@ -136,10 +168,40 @@ describe('wireLifecycle', () => {
     const mac = setup({ platform: 'darwin' });
     mac.app.emit('window-all-closed');
     expect(mac.app.quit).not.toHaveBeenCalled();
-    mac.app.emit('activate');
-    expect(mac.showWindow).toHaveBeenCalledTimes(1);
     linux.lifecycle.stop();
     mac.lifecycle.stop();
+  });
+});
+
+describe('wireWindowSummons', () => {
+  it('a second launch and a dock click bring the running window to the front', () => {
+    const app = new EventEmitter();
+    const summons = wireWindowSummons(app);
+    const showWindow = vi.fn();
+    summons.attach(showWindow);
+    app.emit('second-instance', {}, ['latchkey'], '/');
+    expect(showWindow).toHaveBeenCalledTimes(1);
+    app.emit('activate', {}, false);
+    expect(showWindow).toHaveBeenCalledTimes(2);
+  });
+
+  it('a second launch during startup is kept and honoured once the window can be shown', () => {
+    const app = new EventEmitter();
+    const summons = wireWindowSummons(app);
+    app.emit('second-instance', {}, ['latchkey'], '/');
+    app.emit('second-instance', {}, ['latchkey'], '/');
+    const showWindow = vi.fn();
+    summons.attach(showWindow);
+    expect(showWindow).toHaveBeenCalledTimes(1);
+    app.emit('second-instance', {}, ['latchkey'], '/');
+    expect(showWindow).toHaveBeenCalledTimes(2);
+  });
+
+  it('with no summons during startup, attaching shows nothing by itself', () => {
+    const app = new EventEmitter();
+    const showWindow = vi.fn();
+    wireWindowSummons(app).attach(showWindow);
+    expect(showWindow).not.toHaveBeenCalled();
   });
 });
 
