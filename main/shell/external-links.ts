@@ -78,13 +78,16 @@ export function decideNavigation(url: string, allowlist: readonly ExternalLinkRu
 
 /**
  * What the sign-in flow may open: the provider's authorization and logout pages. Those URLs come from
- * main itself (the discovery document), never from the page, so the check is only that they are web
- * URLs: `shell.openExternal` with `file:`, `smb:` or a custom scheme could start local programs.
+ * main itself (the discovery document), never from the page. They must be web URLs
+ * (`shell.openExternal` with `file:`, `smb:` or a custom scheme could start local programs), and pass
+ * the one transport rule, https or http to this computer (main/transport.ts): the authorization URL
+ * can finish a sign-in until it is used, and the logout URL carries the ID token as `id_token_hint`,
+ * so neither may cross the network in clear text.
  */
 export function isBrowserUrl(url: string): boolean {
   try {
-    const { protocol, username, password } = new URL(url);
-    return (protocol === 'https:' || protocol === 'http:') && !username && !password;
+    const parsed = new URL(url);
+    return isSecureTransport(parsed) && !parsed.username && !parsed.password;
   } catch {
     return false;
   }
