@@ -92,7 +92,11 @@ async function main(): Promise<RunningApp | undefined> {
     decorations: { provider: providerInfo, localPicture: avatarUrlFor },
   });
 
-  const avatars = createAvatarCache({ cacheDir: join(app.getPath('userData'), 'avatars'), log });
+  const avatars = createAvatarCache({
+    cacheDir: join(app.getPath('userData'), 'avatars'),
+    issuer: settings.issuer,
+    log,
+  });
   installAppProtocol({
     rendererRoot: join(appRoot(), 'dist', 'renderer'),
     avatar: () => avatars.get(currentPicture(services.session)),
