@@ -32,8 +32,16 @@ export interface AuthClientDeps {
 }
 
 const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
-/** Long enough for a password manager, a second factor or a slow consent screen. */
-export const DEFAULT_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
+/**
+ * How long the loopback receiver waits for the browser. Until then the authorization URL is a bearer
+ * secret: whoever opens it (from the clipboard, the browser's command line) can finish this sign-in
+ * with their own account (login CSRF), so the window is as short as a real sign-in allows: a password
+ * manager, a second factor, a consent screen. Five minutes is also mod_auth_openidc's default for
+ * the same interval (OIDCStateTimeout 300 s: "the authorization request and the corresponding
+ * response need to be completed"). A slower person presses Sign in again, one click, and the
+ * provider's own session usually carries the second attempt through at once.
+ */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * RFC 6749 §5.1 makes `expires_in` only RECOMMENDED. Without it, assume a short life so that the
