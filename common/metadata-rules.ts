@@ -41,6 +41,7 @@ export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set(['__proto__',
 export const METADATA_MESSAGES = {
   keyEmpty: 'A key cannot be empty.',
   keyTooLong: `A key is at most ${METADATA_LIMITS.keyLength} characters.`,
+  storedKeyTooLong: `A key is at most ${METADATA_LIMITS.deletedKeyLength} characters.`,
   keyCharacters: 'A key cannot contain "." or "$".',
   keyInvisible: 'A key cannot contain invisible or control characters.',
   keyReserved: 'That key name is reserved.',
@@ -62,7 +63,7 @@ export function metadataKeyProblem(key: string, options: { deleting?: boolean } 
   if (key.length === 0) return METADATA_MESSAGES.keyEmpty;
   if (RESERVED_METADATA_KEYS.has(key)) return METADATA_MESSAGES.keyReserved;
   if (options.deleting)
-    return key.length > METADATA_LIMITS.deletedKeyLength ? METADATA_MESSAGES.keyTooLong : undefined;
+    return key.length > METADATA_LIMITS.deletedKeyLength ? METADATA_MESSAGES.storedKeyTooLong : undefined;
   if (Array.from(key).length > METADATA_LIMITS.keyLength) return METADATA_MESSAGES.keyTooLong;
   if (PROVIDER_FORBIDDEN_KEY_CHARACTERS.test(key)) return METADATA_MESSAGES.keyCharacters;
   if (INVISIBLE_KEY_CHARACTERS.test(key)) return METADATA_MESSAGES.keyInvisible;
@@ -87,6 +88,59 @@ export function applyMetadataPatch(current: UserMetadata, patch: MetadataPatch):
     else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return merged;
+}
+
+/**
+ * Why user_metadata that came from the provider cannot be handed on (to the account client's merge
+ * check and across IPC to the renderer), or undefined when it can. One bounded, iterative walk (no
+ * recursion: 200,000 levels of nesting must not overflow the stack before they are refused) with the
+ * limits a patch has: nesting depth, keys per object, items per array, JSON types only (finite
+ * numbers), and no key that reaches Object.prototype in a naive merge.
+ *
+ * Deliberately kept, unlike in a patch: keys Latchkey would not SET (with "." or "$", longer than 64
+ * characters, invisible characters), long strings and a total over the save cap. The provider stores
+ * what other applications wrote; the editor shows every stored key and judges only what the person
+ * changes (renderer/metadata-form.ts), so such a key can still be seen and removed. Refusing the whole
+ * metadata for one of them would leave the person unable to edit anything. The size is bounded by
+ * the users API client's read limit instead.
+ */
+export function incomingMetadataProblem(metadata: unknown): string | undefined {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    return 'it is not an object';
+  }
+  const stack: Array<{ value: unknown; depth: number }> = [{ value: metadata, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return 'it holds a number JSON cannot carry';
+      continue;
+    }
+    if (typeof value !== 'object') return 'it holds a value that is not JSON';
+    // Top-level values are at depth 1, as in a patch (common/metadata.ts): containers below depth 5.
+    if (depth >= METADATA_LIMITS.depth) {
+      return `it is nested deeper than ${METADATA_LIMITS.depth} levels`;
+    }
+    if (Array.isArray(value)) {
+      if (value.length > METADATA_LIMITS.arrayLength) {
+        return `a list holds more than ${METADATA_LIMITS.arrayLength} items`;
+      }
+      for (const item of value) stack.push({ value: item, depth: depth + 1 });
+      continue;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype) return 'it holds a value that is not JSON';
+    const keys = Object.keys(value);
+    if (keys.length > METADATA_LIMITS.keysPerObject) {
+      return `an object holds more than ${METADATA_LIMITS.keysPerObject} keys`;
+    }
+    for (const key of keys) {
+      // The rule for a key that is only deleted: any key at all, but never a reserved one.
+      const problem = metadataKeyProblem(key, { deleting: true });
+      if (problem) return `a key is refused: ${problem}`;
+      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
+    }
+  }
+  return undefined;
 }
 
 /** The serialised size (UTF-8 bytes of the JSON) that Latchkey's size cap counts. */

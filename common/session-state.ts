@@ -24,7 +24,11 @@ export type SignedOutReason =
 
 export type SessionPhase =
   | { status: 'signedOut'; reason?: SignedOutReason }
-  /** The system browser is showing the provider's page. The URL is public (no secret in it). */
+  /**
+   * The system browser is showing the provider's page. Until the attempt ends the URL can finish this
+   * sign-in with any account (its `state` is what the loopback receiver accepts): main never logs it,
+   * and it leaves the state when the attempt ends (signed in, failed, cancelled, timed out).
+   */
   | { status: 'signingIn'; authorizationUrl: string; startedAt: number; expiresAt: number }
   /** Shown at once at launch from the keychain's cached profile while the provider is asked. */
   | { status: 'restoring'; profile: Profile }

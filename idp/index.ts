@@ -8,8 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { createAccounts, type AccountRecord, type DemoAccount } from './accounts.js';
 import { ProviderStore } from './adapter.js';
 import { keepOfflineAccess } from './auth0-compat.js';
+import { isOwnHost } from './host-check.js';
 import { sendHtml } from './http-util.js';
-import { abortInteraction, showInteraction, submitLogin, type InteractionDeps } from './interactions.js';
+import {
+  abortInteraction,
+  confirmInteraction,
+  showInteraction,
+  submitLogin,
+  type InteractionDeps,
+} from './interactions.js';
 import { createMemoryMetadataStore, openFileMetadataStore, type MetadataStore } from './metadata-store.js';
 import { avatarSvg, errorPage } from './pages.js';
 import { API_SCOPES, createProvider, OIDC_SCOPES } from './provider-config.js';
@@ -87,6 +94,7 @@ function hostForUrl(host: string): string {
 }
 
 interface Routes {
+  issuer: string;
   interactions: InteractionDeps;
   usersApi: Parameters<typeof handleUsersApi>[0];
   accounts: readonly AccountRecord[];
@@ -96,12 +104,14 @@ interface Routes {
 async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname;
 
-  const interaction = /^\/interaction\/([^/]+)(?:\/(login|abort))?$/.exec(path);
+  const interaction = /^\/interaction\/([^/]+)(?:\/(login|abort|confirm))?$/.exec(path);
   if (interaction?.[1]) {
     const uid = decodeURIComponent(interaction[1]);
     const action = interaction[2];
     if (!action && req.method === 'GET') return showInteraction(routes.interactions, req, res, uid);
     if (action === 'login' && req.method === 'POST') return submitLogin(routes.interactions, req, res, uid);
+    if (action === 'confirm' && req.method === 'POST')
+      return confirmInteraction(routes.interactions, req, res, uid);
     if (action === 'abort' && req.method === 'POST')
       return abortInteraction(routes.interactions, req, res, uid);
     return sendHtml(res, 405, errorPage({ error: 'Method not allowed' }));
@@ -157,6 +167,12 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
       res.end('idp: starting');
       return;
     }
+    if (!isOwnHost(req.headers.host, routes.issuer, port)) {
+      res.statusCode = 421;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('idp: this server answers only its own host name (see idp/host-check.ts)');
+      return;
+    }
     route(routes, req, res, url).catch((error: unknown) => {
       console.error(`idp: ${req.method} ${url.pathname} failed:`, error);
       if (!res.headersSent)
@@ -199,6 +215,7 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
     const users = createUserDirectory(accounts, metadata);
 
     ready.routes = {
+      issuer,
       interactions: {
         provider,
         accounts,

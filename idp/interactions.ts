@@ -3,7 +3,7 @@ import type { Provider } from 'oidc-provider';
 import type { InteractionDetails } from 'oidc-provider';
 import { authenticate, type AccountRecord } from './accounts.js';
 import { BodyTooLargeError, readBody, sendHtml } from './http-util.js';
-import { errorPage, loginPage } from './pages.js';
+import { confirmPage, errorPage, loginPage } from './pages.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -15,9 +15,9 @@ export interface InteractionDeps {
 
 const FORM_LIMIT = 16 * 1024;
 
-function paths(uid: string): { login: string; abort: string } {
+function paths(uid: string): { login: string; abort: string; confirm: string } {
   const base = `/interaction/${encodeURIComponent(uid)}`;
-  return { login: `${base}/login`, abort: `${base}/abort` };
+  return { login: `${base}/login`, abort: `${base}/abort`, confirm: `${base}/confirm` };
 }
 
 function renderLogin(
@@ -44,9 +44,10 @@ function renderLogin(
 }
 
 /**
- * Consent is given on the person's behalf for everything the request asked for: the only client is
- * the first-party desktop app, and a consent page would only add a click and two round-trips to every
- * sign-in. Reuses the session's grant when it belongs to the same person, so scopes accumulate.
+ * Consent for everything the request asked for: the only client is the first-party desktop app. It
+ * comes with the login form (one post), or from the confirmation page when the browser session
+ * answered without a form (see showInteraction). Reuses the session's grant when it belongs to the
+ * same person, so scopes accumulate.
  */
 async function grantRequested(
   deps: InteractionDeps,
@@ -124,14 +125,27 @@ export async function showInteraction(
       return;
     }
     case 'consent': {
+      // Only an existing browser session gets here (the login form grants consent with the login).
+      // Auth0 asks the person to confirm on every sign-in to a loopback redirect that showed no
+      // other screen ("Non-Verifiable Callback URI End-User Confirmation": "the user is prompted to
+      // verify the application on each authentication transaction",
+      // https://auth0.com/docs/secure/security-guidance/measures-against-app-impersonation). Without
+      // it, any program on this computer could open the browser at an authorization URL naming its
+      // own loopback port and collect a code for the person's account without them knowing.
       const accountId = found.session?.accountId;
       if (!accountId) throw new Error('idp: consent prompt without a signed-in session');
-      const grantId = await grantRequested(deps, found, accountId);
-      await deps.provider.interactionFinished(
-        req,
+      const account = deps.accounts.find((candidate) => candidate.sub === accountId);
+      const { confirm, abort } = paths(uid);
+      sendHtml(
         res,
-        { consent: { grantId } },
-        { mergeWithLastSubmission: true },
+        200,
+        confirmPage({
+          action: confirm,
+          abortAction: abort,
+          clientName: deps.clientName,
+          accountName: account?.name ?? accountId,
+          redirectUri: String(found.params.redirect_uri ?? ''),
+        }),
       );
       return;
     }
@@ -187,5 +201,32 @@ export async function abortInteraction(
     res,
     { error: 'access_denied', error_description: 'End-User aborted interaction' },
     { mergeWithLastSubmission: false },
+  );
+}
+
+/** POST /interaction/:uid/confirm: the person accepted the confirmation page. */
+export async function confirmInteraction(
+  deps: InteractionDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+): Promise<void> {
+  const found = await details(deps, req, res, uid);
+  if (!found) return;
+  const accountId = found.session?.accountId;
+  if (found.prompt.name !== 'consent' || !accountId) {
+    sendHtml(
+      res,
+      400,
+      errorPage({ error: 'Nothing to confirm here', error_description: 'Return to the app.' }),
+    );
+    return;
+  }
+  const grantId = await grantRequested(deps, found, accountId);
+  await deps.provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
   );
 }

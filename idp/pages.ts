@@ -85,6 +85,31 @@ ${error}
   );
 }
 
+export interface ConfirmPageInput {
+  action: string;
+  abortAction: string;
+  clientName: string;
+  accountName: string;
+  /** Where the browser goes next: the app's loopback port, shown so a person can notice a stranger's. */
+  redirectUri: string;
+}
+
+/** Auth0's "Authorize App" confirmation, for a sign-in the browser session would otherwise finish silently. */
+export function confirmPage(input: ConfirmPageInput): string {
+  return layout(
+    'Authorize app - Latchkey local provider',
+    `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
+<p>Hi ${escapeHtml(input.accountName)}, ${escapeHtml(input.clientName)} is requesting access to your account.</p>
+<p class="hint">After you accept, the browser returns to <code>${escapeHtml(input.redirectUri)}</code>. Decline if you did not just start signing in.</p>
+<form method="post" action="${escapeHtml(input.action)}">
+  <button type="submit">Accept</button>
+</form>
+<form method="post" action="${escapeHtml(input.abortAction)}">
+  <button type="submit" class="secondary">Decline</button>
+</form>`,
+  );
+}
+
 export function logoutPage(host: string, form: string): string {
   return layout(
     'Sign out - Latchkey local provider',

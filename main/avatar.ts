@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { APP_ORIGIN } from '../common/app-origin';
-import { isSecureTransport } from './transport';
+import { isLocalNetworkAddress, isLocalNetworkHost, isSecureTransport } from './transport';
 import type { Logger } from './log';
 import type { SessionManager } from './session/session-manager';
 
@@ -12,6 +16,14 @@ import type { SessionManager } from './session/session-manager';
  * provider's image host never learns when the app is open, and the picture still shows offline.
  * Pictures are public (the provider hands their URL to anyone with the profile), so a copy on disk in
  * the user-data folder is fine; no credential is ever sent with the request. Plain Node.
+ *
+ * The picture URL comes from the provider (or from the profile cached in the keychain record), so it
+ * is not trusted: a request to `http://127.0.0.1:PORT/any/path?query` would be a GET with side effects
+ * on a local service (SSRF). Every hop, the first and each redirect, must pass the transport rule and
+ * must not name this computer or a local network, whatever the spelling (main/transport.ts), and a
+ * host name is refused when it resolves to such an address, checked on the very addresses the
+ * connection then uses (no second resolution for DNS rebinding to slip into). The one exception is
+ * the issuer's own origin: the local provider serves its avatars from 127.0.0.1.
  */
 
 interface AvatarImage {
@@ -47,7 +59,15 @@ export function currentPicture(session: Pick<SessionManager, 'getState'>): strin
 }
 
 interface AvatarCacheOptions {
+  /** The provider's issuer: pictures on its own origin may be on this computer; no others may. */
+  issuer?: string;
+  /**
+   * Replaces the request of each hop (tests inject network failures with it). The checks of every
+   * hop's URL still apply; the check of resolved addresses belongs to the default request.
+   */
   fetch?: typeof globalThis.fetch;
+  /** Name resolution for the default request (dns.lookup); tests stand in a hostile DNS answer. */
+  resolve?: ResolveAll;
   /** Folder for the on-disk copy (user data); memory only when absent. */
   cacheDir?: string;
   log: Logger;
@@ -59,14 +79,108 @@ interface AvatarCache {
   get(pictureUrl: string | undefined): Promise<AvatarImage | null>;
 }
 
-function fetchableUrl(value: string): URL | null {
+/** `value` as a URL the cache may request, or null: see the rule at the top of this file. */
+function fetchableUrl(value: string, issuerOrigin: string | undefined): URL | null {
+  let url: URL;
   try {
-    const url = new URL(value);
-    if (url.username || url.password) return null;
-    return isSecureTransport(url) ? url : null;
+    url = new URL(value);
   } catch {
     return null;
   }
+  if (url.username || url.password || !isSecureTransport(url)) return null;
+  if (url.origin !== issuerOrigin && isLocalNetworkHost(url.hostname)) return null;
+  return url;
+}
+
+/** dns.lookup's `all: true` form: what the guard below asks, and what tests replace with a hostile DNS. */
+export type ResolveAll = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
+type LookupCallback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+
+/**
+ * A `lookup` for net.connect that refuses a name resolving to this computer or a local network
+ * (any of its addresses). Node calls it for host names only, never for IP literals (fetchableUrl
+ * has judged those), and connects to exactly the addresses it returns, so the check and the
+ * connection see the same answer.
+ */
+export function lookupRefusingLocalAddresses(resolve: ResolveAll = dnsLookup) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, '');
+      if (addresses.length === 0 || addresses.some((entry) => isLocalNetworkAddress(entry.address))) {
+        const refused: NodeJS.ErrnoException = new Error(
+          `${hostname} resolves to an address on this computer or a local network; not requested.`,
+        );
+        refused.code = 'ERR_LOCAL_ADDRESS';
+        return callback(refused, '');
+      }
+      if (options.all) return callback(null, addresses);
+      const [first] = addresses as [LookupAddress];
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/** Statuses whose response has no body (Fetch standard "null body status"). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
+function toResponse(message: IncomingMessage): Response {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const status = message.statusCode ?? 0;
+  if (NULL_BODY_STATUSES.has(status)) {
+    message.resume();
+    return new Response(null, { status, headers });
+  }
+  const body = Readable.toWeb(message) as unknown as ReadableStream<Uint8Array>;
+  return new Response(body, { status, headers });
+}
+
+/**
+ * One GET with node:http(s), never following redirects, that can connect only to addresses that
+ * are not local (unless the URL is on the issuer's origin). fetch() offers no hook on name
+ * resolution, so checking a name first and then fetching would resolve it twice.
+ */
+function requestRefusingLocalAddresses(
+  issuerOrigin: string | undefined,
+  resolve: ResolveAll | undefined,
+): typeof globalThis.fetch {
+  const lookup = lookupRefusingLocalAddresses(resolve);
+  return (input, init = {}) =>
+    new Promise<Response>((resolve, reject) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const request = send(
+        url,
+        {
+          method: 'GET',
+          headers: Object.fromEntries(new Headers(init.headers)),
+          ...(init.signal ? { signal: init.signal } : {}),
+          ...(url.origin === issuerOrigin ? {} : { lookup }),
+        },
+        (message) => {
+          try {
+            resolve(toResponse(message));
+          } catch (error) {
+            message.destroy();
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+      );
+      request.on('error', reject);
+      request.end();
+    });
 }
 
 async function readLimited(response: Response, limit: number): Promise<Uint8Array | null> {
@@ -90,7 +204,13 @@ async function readLimited(response: Response, limit: number): Promise<Uint8Arra
 }
 
 export function createAvatarCache(options: AvatarCacheOptions): AvatarCache {
-  const doFetch = options.fetch ?? globalThis.fetch;
+  let issuerOrigin: string | undefined;
+  try {
+    issuerOrigin = options.issuer === undefined ? undefined : new URL(options.issuer).origin;
+  } catch {
+    issuerOrigin = undefined;
+  }
+  const doFetch = options.fetch ?? requestRefusingLocalAddresses(issuerOrigin, options.resolve);
   const now = options.now ?? Date.now;
   let current: { url: string; image: Promise<AvatarImage | null> } | undefined;
   const failedAt = new Map<string, number>();
@@ -132,9 +252,9 @@ export function createAvatarCache(options: AvatarCacheOptions): AvatarCache {
   }
 
   /**
-   * Follows redirects one hop at a time, each hop checked like the first URL: with `redirect:
-   * 'follow'` fetch would already have requested a plain-http or credentialed hop (another host on
-   * the local network, say) before its final URL could be refused.
+   * Follows redirects one hop at a time, each hop checked like the first URL: following them blindly
+   * would already have requested a plain-http, credentialed or local hop (a service on this
+   * computer, say) before its final URL could be refused.
    */
   async function fetchChecked(first: URL): Promise<Response | null> {
     const signal = AbortSignal.timeout(FETCH_TIMEOUT_MS);
@@ -153,7 +273,7 @@ export function createAvatarCache(options: AvatarCacheOptions): AvatarCache {
       if (hop >= MAX_REDIRECTS) return null;
       let next: URL | null;
       try {
-        next = fetchableUrl(new URL(location, url).href);
+        next = fetchableUrl(new URL(location, url).href, issuerOrigin);
       } catch {
         next = null;
       }
@@ -191,7 +311,7 @@ export function createAvatarCache(options: AvatarCacheOptions): AvatarCache {
   return {
     async get(pictureUrl) {
       if (!pictureUrl) return null;
-      const url = fetchableUrl(pictureUrl);
+      const url = fetchableUrl(pictureUrl, issuerOrigin);
       if (!url) return null;
       if (current?.url !== pictureUrl) {
         const failed = failedAt.get(pictureUrl);

@@ -37,7 +37,8 @@ export function loginCancelled(): LatchkeyError {
 }
 
 /**
- * Provider-supplied text (an OAuth error_description, a users-API message) is shown to the person:
+ * Text from outside the app (an OAuth error_description, a users-API message, a subject, the OS
+ * keychain's error message) is shown to the person:
  * keep it short and on one line, never markup. Every Unicode control and format character (`\p{C}`)
  * goes, not only C0: bidi overrides and isolates (Unicode TR #9) could reorder what is shown, and
  * zero-width characters could hide text.

@@ -1,3 +1,4 @@
+import { formatWithOptions } from 'node:util';
 import electronLog from 'electron-log/node';
 
 /**
@@ -27,13 +28,34 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
-/** Wraps any logger so that every argument goes through the redactor first. */
+/**
+ * Wraps any logger so that what it receives is one redacted line: each argument through redactValue,
+ * then the line they make together through redact. Redacting arguments one by one is not enough:
+ * `log.info('refresh_token:', value)` pairs a name in one argument with a secret in the next.
+ */
 export function withRedaction(sink: Logger): Logger {
   const forward =
     (level: LogLevel) =>
     (...args: unknown[]): void =>
-      sink[level](...args.map((arg) => redactValue(arg)));
+      sink[level](redactedLine(args));
   return { debug: forward('debug'), info: forward('info'), warn: forward('warn'), error: forward('error') };
+}
+
+/**
+ * The log line `args` make, as console.log would join them (util.format: `%s` substitutions, objects
+ * inspected on one line), redacted twice: field by field before formatting (a field named
+ * `refreshToken` is cut whatever its value looks like), then as text (a name and a value that only
+ * meet in the joined line). Never throws.
+ */
+export function redactedLine(args: readonly unknown[]): string {
+  try {
+    // Strings stay whole until the line is made: redacting `refresh_token=%s` first would drop the
+    // `%s` and leave its argument standing alone after the line.
+    const fields = args.map((arg) => (typeof arg === 'string' ? arg : redactValue(arg)));
+    return redact(formatWithOptions({ breakLength: Infinity, depth: MAX_DEPTH }, ...fields));
+  } catch {
+    return UNREADABLE;
+  }
 }
 
 interface FileLoggerOptions {
@@ -62,7 +84,7 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
     const transport = (log.transports as Partial<typeof log.transports>)[name];
     if (transport) transport.level = false;
   }
-  log.hooks.push((message) => ({ ...message, data: message.data.map((item) => redactValue(item)) }));
+  log.hooks.push((message) => ({ ...message, data: [redactedLine(message.data)] }));
   return {
     debug: (...args) => log.debug(...args),
     info: (...args) => log.info(...args),
@@ -81,34 +103,33 @@ export function createFileLogger(options: FileLoggerOptions): Logger {
 
 export const REDACTED = '[redacted]';
 
-/** Names of fields and parameters whose value is a secret, compared lower-cased without `_` and `-`. */
-const SECRET_NAMES = new Set(
-  [
-    'access_token',
-    'refresh_token',
-    'id_token',
-    'id_token_hint',
-    'code_verifier',
-    'client_secret',
-    'password',
-    'authorization',
-    'cookie',
-    'set-cookie',
-    'assertion',
-    'subject_token',
-    'token',
-    'tokens',
-    'secret',
-  ].map(normaliseName),
-);
+/**
+ * Field names (of objects, Maps) whose value is a secret, compared lower-cased without `_` and `-`:
+ * these names exactly, and any name ending in one of the suffixes (`sessionToken`, `clientSecret`,
+ * `idTokenHint`, `x-api-key`...).
+ */
+const SECRET_NAMES = new Set(['authorization', 'authorizationcode', 'authcode', 'tokens', 'setcookie']);
+const SECRET_SUFFIXES = [
+  'token',
+  'tokenhint',
+  'secret',
+  'password',
+  'passwd',
+  'passphrase',
+  'verifier',
+  'assertion',
+  'apikey',
+  'privatekey',
+  'cookie',
+];
 
 /**
- * Names that are secrets only when they hold a string: `code` is also a LatchkeyError code or an
- * errno (`NETWORK`, `ECONNRESET`) and `state` may be a SessionState object; an OAuth authorization
- * code, state or nonce is always a mixed-case random string.
+ * Names that are secrets only when they hold a string that is not constant-like: `code` is also a
+ * LatchkeyError code or an errno (`NETWORK`, `ECONNRESET`) and `state` may be a SessionState object;
+ * an OAuth authorization code, state or nonce is always a mixed-case random string.
  */
 const SECRET_WHEN_STRING = new Set(['code', 'state', 'nonce']);
-const CONSTANT_LIKE = /^[A-Z][A-Z0-9_]*$/;
+const CONSTANT_LIKE = /^(?:[A-Z][A-Z0-9_]*|\d{1,3}|true|false|null|undefined)$/;
 
 function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[_-]/g, '');
@@ -118,38 +139,75 @@ function normaliseName(name: string): string {
 function isSecretField(name: string, value: unknown): boolean {
   if (value === undefined || value === null) return false;
   const normalised = normaliseName(name);
-  if (SECRET_NAMES.has(normalised)) return true;
+  if (SECRET_NAMES.has(normalised) || SECRET_SUFFIXES.some((suffix) => normalised.endsWith(suffix))) {
+    return true;
+  }
   return SECRET_WHEN_STRING.has(normalised) && typeof value === 'string' && !CONSTANT_LIKE.test(value);
 }
 
-/** `name` alternatives as written in URLs, form bodies, JSON and util.inspect output. */
-const PARAM_NAMES =
-  'access_token|refresh_token|id_token_hint|id_token|code_verifier|code|client_secret|password|' +
-  'assertion|subject_token|state|nonce|accessToken|refreshToken|idToken|idTokenHint|codeVerifier|clientSecret';
+/*
+ * The same names in text: a name, a separator, a value, in every spelling a log line has shown them
+ * in: URLs, form bodies (RFC 6749 §4.1.3, §6; RFC 7009 §2.1 `token=`), JSON, JSON inside a JSON
+ * string (`\"name\":\"value\"`), util.inspect output (`name: 'value'`, `'name' => 'value'`),
+ * headers (`Name: value`), HTML-escaped (`&quot;`) and percent-encoded (`%22`, `%3D`, `%253D`) text.
+ * The name may not continue a longer word (`error_code`), except after a percent escape (`%22code`).
+ */
+const STRONG_NAME = String.raw`[a-z0-9_-]*?(?:token(?:[_-]?hint)?|secret|password|passwd|passphrase|verifier|assertion|api[_-]?key|private[_-]?key|(?:authori[sz]ation|auth)[_-]?code)`;
+const WEAK_NAME = String.raw`code|state|nonce`;
+const NAME = String.raw`(?:(?<![a-z0-9_-])|(?<=%(?:25)*[0-9a-f]{2}))(${STRONG_NAME}|${WEAK_NAME})`;
+const QUOTE = String.raw`(?:\\*["'\x60]|%(?:25)*2[27]|&quot;|&#39;)`;
+const SEPARATOR = String.raw`${QUOTE}?\s*(?:=>|[:=]|%(?:25)*3[ad])\s*`;
+/** A value in quotes, which may hold spaces (a password): its content is cut. */
+const QUOTED_PAIR = new RegExp(
+  String.raw`${NAME}(${SEPARATOR})(?:"((?:[^"\\\r\n]|\\.)*)"|'((?:[^'\\\r\n]|\\.)*)')`,
+  'gi',
+);
+/** Any other value: up to the next delimiter (`&`, a quote, a backslash, a comma, a bracket, space). */
+const BARE_PAIR = new RegExp(
+  String.raw`${NAME}(${SEPARATOR}${QUOTE}?)(?!\[redacted)([^\s&"'\x60\\,;{}()[\]<>#|]+)`,
+  'gi',
+);
 
-const PATTERNS: ReadonlyArray<[RegExp, string]> = [
+function isWeakName(name: string): boolean {
+  return SECRET_WHEN_STRING.has(name.toLowerCase());
+}
+
+/** Keeps `code: NETWORK`, `state: 200` and the like: an OAuth value is never constant-like. */
+function keepsValue(name: string, value: string): boolean {
+  return value === REDACTED || (isWeakName(name) && CONSTANT_LIKE.test(value));
+}
+
+const PATTERNS: ReadonlyArray<[RegExp, string | ((...groups: string[]) => string)]> = [
   // JWS (three parts) and JWE (five parts) compact serialisations: the header always starts `eyJ`.
   [/\beyJ[A-Za-z0-9_-]{2,}(?:\.[A-Za-z0-9_-]*){1,4}/g, '[redacted-jwt]'],
   // Authorization: Bearer/DPoP/Basic credentials (RFC 6750 §2.1, RFC 9449 §7.1).
   [/\b(Bearer|DPoP|Basic)(\s+)[A-Za-z0-9._~+/=-]+/gi, `$1$2${REDACTED}`],
-  // Any header-like "Authorization: <value>" or "authorization": "<value>".
+  // Any header-like "Authorization: <value>" or "authorization": "<value>", to the end of the value.
   [
-    /\b(authorization|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(?!\s*(?:[A-Za-z]+\s+)?\[redacted)[^"'\r\n,}]+/gi,
+    /\b(authorization|proxy-authorization|cookie|set-cookie)(["']?\s*[:=]\s*["']?)(?!\s*(?:[A-Za-z]+\s+)?\[redacted)[^"'\r\n,}]+/gi,
     `$1$2${REDACTED}`,
   ],
-  // JSON string fields: "refresh_token":"...", "code_verifier": "..."
-  [new RegExp(`"(${PARAM_NAMES})"(\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `"$1"$2"${REDACTED}"`],
-  // util.inspect / JS-ish: refreshToken: 'abc' or refresh_token = "abc"
-  [new RegExp(`\\b(${PARAM_NAMES})(\\s*[:=]\\s*)'[^']*'`, 'gi'), `$1$2'${REDACTED}'`],
-  [new RegExp(`\\b(${PARAM_NAMES})(\\s*[:=]\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi'), `$1$2"${REDACTED}"`],
-  // URL query strings, fragments and form bodies: code=..., refresh_token=...
-  [new RegExp(`\\b(${PARAM_NAMES})=[^&\\s"'#<>]+`, 'gi'), `$1=${REDACTED}`],
+  [
+    QUOTED_PAIR,
+    (match, name, separator, doubleQuoted, singleQuoted) => {
+      const value = doubleQuoted ?? singleQuoted ?? '';
+      if (keepsValue(name!, value)) return match;
+      const quote = doubleQuoted === undefined ? "'" : '"';
+      return `${name}${separator}${quote}${REDACTED}${quote}`;
+    },
+  ],
+  [
+    BARE_PAIR,
+    (match, name, separator, value) => (keepsValue(name!, value!) ? match : `${name}${separator}${REDACTED}`),
+  ],
 ];
 
 /** Redacts every credential-looking part of a string. Idempotent. */
 export function redact(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of PATTERNS) {
+    out = out.replace(pattern, replacement as (substring: string, ...groups: string[]) => string);
+  }
   return out;
 }
 

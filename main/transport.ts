@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { BlockList, isIP, isIPv4 } from 'node:net';
 import { LatchkeyError } from './errors';
 
 /** How the client may talk to an issuer: the parsed URL, and whether plain http is allowed for it. */
@@ -54,4 +54,62 @@ export function issuerTransport(issuer: string): IssuerTransport {
     );
   }
   throw new LatchkeyError('CONFIG_INVALID', `The issuer must be an https URL, got "${url.protocol}".`);
+}
+
+/**
+ * Addresses of this computer and of the networks around it: what a URL from the provider (a profile
+ * picture, a redirect) must never make Latchkey request, or any web page could have it send GET
+ * requests with side effects to local services (SSRF). From the IANA special-purpose address
+ * registries (RFC 6890 and its updates): loopback, private, link-local, shared (CGNAT), "this
+ * network", multicast and reserved space; for IPv6 also unique-local, site-local, and the prefixes
+ * that embed an IPv4 address (mapped ::ffff:0:0/96, which BlockList matches against the IPv4 rules,
+ * compatible ::/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48).
+ */
+const LOCAL_NETWORKS = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  LOCAL_NETWORKS.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [
+  ['::', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const) {
+  LOCAL_NETWORKS.addSubnet(network, prefix, 'ipv6');
+}
+
+/** True for an IP address (no brackets) on this computer or a local, private or reserved network. */
+export function isLocalNetworkAddress(address: string): boolean {
+  const version = isIP(address);
+  if (version === 0) return false;
+  return LOCAL_NETWORKS.check(address, version === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * True when a URL's hostname (WHATWG-canonical, as `new URL(...).hostname` gives it: `127.1`,
+ * `2130706433` and `0x7f.1` all arrive as 127.0.0.1, `[::ffff:127.0.0.1]` as `[::ffff:7f00:1]`)
+ * names this computer or a local network by itself. `localhost` and its subdomains resolve to
+ * loopback whatever DNS says (RFC 6761 §6.3). Other names are judged by the addresses they resolve
+ * to, when the connection is made (see main/avatar.ts).
+ */
+export function isLocalNetworkHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const address = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return isLocalNetworkAddress(address);
 }

@@ -1,4 +1,5 @@
 import { CHANNELS, METHOD_NAMES, SESSION_STATE_EVENT } from '../common/channels';
+import { inputBoundsProblem } from '../common/input-bounds';
 import type { LatchkeyApi, Result } from '../common/contract';
 import type { SessionState } from '../common/session-state';
 
@@ -6,8 +7,8 @@ import type { SessionState } from '../common/session-state';
  * Builds `window.latchkey` from the contract, given the three ipcRenderer functions it may use.
  * Plain (no `electron` import) so that it is tested as is; preload/index.ts passes the real ones.
  * The page gets named methods only: no channel names, no raw ipcRenderer, no Electron event object.
- * It imports values from common/channels.ts only (contract.ts for types), so the preload bundle
- * carries no zod.
+ * It imports values from common/channels.ts and common/input-bounds.ts only (contract.ts for types),
+ * so the preload bundle carries no zod.
  */
 export type Invoke = (channel: string, input: unknown) => Promise<unknown>;
 /** The listener shape ipcRenderer.on takes: the event object first, which never reaches the page. */
@@ -25,7 +26,12 @@ export function buildLatchkeyApi(invoke: Invoke, on: On, off: Off): LatchkeyApi 
   for (const name of METHOD_NAMES) {
     const channel = CHANNELS[name];
     // The input goes to main as given: main validates it; the preload is not a trust boundary.
+    // Only an input past the size bounds stays here, so that main does not even have to receive
+    // it (main checks the same bounds again, common/input-bounds.ts).
     api[name] = async (input?: unknown) => {
+      const outOfBounds = inputBoundsProblem(input);
+      if (outOfBounds !== undefined)
+        return { ok: false, error: { code: 'INVALID_INPUT', message: outOfBounds } };
       try {
         return (await invoke(channel, input)) as Result<unknown>;
       } catch {

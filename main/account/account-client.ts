@@ -1,5 +1,5 @@
 import type { MetadataPatch, UserMetadata } from '../../common/metadata';
-import { metadataSaveProblem } from '../../common/metadata-rules';
+import { incomingMetadataProblem, metadataSaveProblem } from '../../common/metadata-rules';
 import type { ProviderSettings } from '../auth/types';
 import { httpStatusError, LatchkeyError, sanitizeProviderText } from '../errors';
 import type { SessionManager } from '../session/session-manager';
@@ -101,6 +101,20 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
   };
 }
 
+/**
+ * The most of one users API answer Latchkey reads. The GET asks for user_metadata alone (fields=);
+ * the PATCH answer is the whole user (identities, app_metadata...), which Auth0 limits to 10 KB per
+ * profile (https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data, with
+ * larger legacy profiles still stored): 64 KiB is four times Latchkey's own 16 KB metadata cap and
+ * keeps a hostile or broken answer (a 200 MB body) from growing the main process. Past it the
+ * answer is dropped unread.
+ */
+export const USERS_API_MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The longest wait a 429 is reported with. Retry-After is any number of digits (RFC 9110 §10.2.3):
+ * 400 of them would read "Infinity s".
+ */
+const MAX_REPORTED_WAIT_MS = 60 * 60_000;
 const DEFAULT_MAX_RETRY_WAIT_MS = 5_000;
 /** A 429 without Retry-After or X-RateLimit-Reset: one short pause, then one more try. */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
@@ -138,20 +152,13 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
     }
   }
 
-  async function readJson(response: Response): Promise<unknown> {
-    try {
-      return JSON.parse(await response.text());
-    } catch {
-      return undefined;
-    }
-  }
-
   /** One request, plus at most one retry after a short 429 wait. */
-  async function call(request: UsersApiRequest, url: string, init: RequestInit): Promise<unknown> {
+  async function call(request: UsersApiRequest, url: string, init: RequestInit): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
       const response = await send(url, init);
-      const body = await readJson(response);
-      if (response.ok) return body;
+      const read = await readBoundedJson(response, USERS_API_MAX_BODY_BYTES);
+      if (response.ok) return read;
+      const body = read.kind === 'json' ? read.value : undefined;
       if (response.status === 429) {
         const wait = retryDelayMs(response.headers, now()) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
         if (attempt > 0 || wait > maxRetryWaitMs) throw usersApiError(response.status, body, request, wait);
@@ -162,7 +169,14 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
     }
   }
 
-  function metadataOf(body: unknown): UserMetadata {
+  function metadataOf(answer: Answer): UserMetadata {
+    if (answer.kind === 'tooLarge') {
+      throw new LatchkeyError(
+        'PROVIDER_ERROR',
+        `The provider's users API answered with more than ${USERS_API_MAX_BODY_BYTES / 1024} KB; Latchkey did not read it.`,
+      );
+    }
+    const body = answer.kind === 'json' ? answer.value : undefined;
     if (!isPlainRecord(body)) {
       throw new LatchkeyError(
         'PROVIDER_ERROR',
@@ -178,20 +192,31 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
         "The provider's users API sent user_metadata that is not an object.",
       );
     }
+    // Checked before anything walks it recursively (structuredClone, IPC): what reaches the
+    // renderer has the shape a patch may have (common/metadata-rules.ts).
+    const problem = incomingMetadataProblem(metadata);
+    if (problem) {
+      throw new LatchkeyError(
+        'PROVIDER_ERROR',
+        `The provider's users API sent user_metadata that Latchkey cannot show: ${problem}.`,
+      );
+    }
     return metadata as UserMetadata;
   }
 
+  async function readMetadata(accessToken: string, subject: string): Promise<UserMetadata> {
+    const url = `${userUrl(subject)}?fields=user_metadata&include_fields=true`;
+    const answer = await call({ operation: 'read', audience, subject }, url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    });
+    return metadataOf(answer);
+  }
+
   return {
-    async getMetadata(accessToken, subject) {
-      const url = `${userUrl(subject)}?fields=user_metadata&include_fields=true`;
-      const body = await call({ operation: 'read', audience, subject }, url, {
-        method: 'GET',
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-      });
-      return metadataOf(body);
-    },
+    getMetadata: readMetadata,
     async patchMetadata(accessToken, subject, patch) {
-      const body = await call({ operation: 'update', audience, subject }, userUrl(subject), {
+      const answer = await call({ operation: 'update', audience, subject }, userUrl(subject), {
         method: 'PATCH',
         headers: {
           authorization: `Bearer ${accessToken}`,
@@ -201,9 +226,47 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
         body: JSON.stringify({ user_metadata: patch }),
       });
       // The PATCH answer is the whole updated user: its user_metadata is the new truth, no extra GET.
-      return metadataOf(body);
+      // The patch is saved all the same when that user is too large to read: read back only the
+      // metadata then (fields=user_metadata).
+      if (answer.kind === 'tooLarge') return readMetadata(accessToken, subject);
+      return metadataOf(answer);
     },
   };
+}
+
+/** A users API answer's body: parsed JSON, too large to read, or not JSON at all. */
+type Answer = { kind: 'json'; value: unknown } | { kind: 'tooLarge' } | { kind: 'unreadable' };
+
+/**
+ * Reads at most `limit` bytes of the body, then parses it. A declared Content-Length over the limit
+ * is refused before reading; a body that turns out larger is cancelled as soon as it passes the
+ * limit, so memory stays bounded whatever the provider sends.
+ */
+async function readBoundedJson(response: Response, limit: number): Promise<Answer> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    return { kind: 'tooLarge' };
+  }
+  if (!response.body) return { kind: 'unreadable' };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => undefined);
+        return { kind: 'tooLarge' };
+      }
+      chunks.push(value);
+    }
+    return { kind: 'json', value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { kind: 'unreadable' };
+  }
 }
 
 interface UsersApiRequest {
@@ -249,29 +312,33 @@ function usersApiError(
     accessTokenRejected: true,
     forbidden: () => missingScope(request, detail),
     notFound: () =>
-      `The provider has no user ${JSON.stringify(request.subject)} in its users API. ` +
+      `The provider has no user "${sanitizeProviderText(request.subject, 120) ?? ''}" in its users API. ` +
       'The account may have been deleted, or the users API belongs to another tenant than the sign-in.',
     serverError: (s) =>
       `The provider's users API is unavailable right now (HTTP ${s}). Try again in a moment.`,
     rateLimited: () =>
       'The provider is limiting requests to its users API. ' +
-      `Try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,
+      (waitMs >= MAX_REPORTED_WAIT_MS
+        ? 'Try again later (it asks for a wait of an hour or more).'
+        : `Try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`),
     other: (s) => `The provider's users API answered HTTP ${s}${detail ? `: ${detail}` : '.'}`,
   });
 }
 
 /**
  * How long a 429 asks us to wait, in ms. Retry-After (RFC 9110 §10.2.3) is delay-seconds or an
- * HTTP-date; Auth0 also sends X-RateLimit-Reset (epoch seconds). Undefined when neither is usable.
+ * HTTP-date; Auth0 also sends X-RateLimit-Reset (epoch seconds). Undefined when neither is usable;
+ * never more than MAX_REPORTED_WAIT_MS (Number("9".repeat(400)) is Infinity).
  */
 function retryDelayMs(headers: Headers, now: number): number | undefined {
+  const bounded = (ms: number) => Math.min(Math.max(0, ms), MAX_REPORTED_WAIT_MS);
   const retryAfter = headers.get('retry-after')?.trim();
   if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    if (/^\d+$/.test(retryAfter)) return bounded(Number(retryAfter) * 1000);
     const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
+    if (!Number.isNaN(at)) return bounded(at - now);
   }
   const reset = headers.get('x-ratelimit-reset')?.trim();
-  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
+  if (reset && /^\d+$/.test(reset)) return bounded(Number(reset) * 1000 - now);
   return undefined;
 }

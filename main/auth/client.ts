@@ -3,7 +3,13 @@ import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
 import { toAuthError } from './errors';
 import { issuerTransport } from '../transport';
 import { startLoopbackReceiver } from './loopback-receiver';
-import { auth0LogoutUrl, looksLikeAuth0, trimProviderMetadata } from './provider-metadata';
+import {
+  auth0LogoutUrl,
+  discoveredEndpointProblem,
+  looksLikeAuth0,
+  savedEndpointsProblem,
+  trimProviderMetadata,
+} from './provider-metadata';
 import type {
   AuthClient,
   ProviderMetadata,
@@ -26,8 +32,16 @@ export interface AuthClientDeps {
 }
 
 const DEFAULT_HTTP_TIMEOUT_MS = 15_000;
-/** Long enough for a password manager, a second factor or a slow consent screen. */
-export const DEFAULT_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
+/**
+ * How long the loopback receiver waits for the browser. Until then the authorization URL is a bearer
+ * secret: whoever opens it (from the clipboard, the browser's command line) can finish this sign-in
+ * with their own account (login CSRF), so the window is as short as a real sign-in allows: a password
+ * manager, a second factor, a consent screen. Five minutes is also mod_auth_openidc's default for
+ * the same interval (OIDCStateTimeout 300 s: "the authorization request and the corresponding
+ * response need to be completed"). A slower person presses Sign in again, one click, and the
+ * provider's own session usually carries the second attempt through at once.
+ */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * RFC 6749 §5.1 makes `expires_in` only RECOMMENDED. Without it, assume a short life so that the
@@ -97,13 +111,24 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     };
     const injected = deps.fetch;
     if (injected) options[oidc.customFetch] = (input, init) => injected(input, init as RequestInit);
+    let discovered: oidc.Configuration;
     try {
       // A public native client (RFC 8252 §8.4): no client secret exists, so no client authentication.
       // discovery() checks that the document names exactly this issuer (OIDC Discovery §4.3).
-      return await oidc.discovery(url, settings.clientId, undefined, oidc.None(), options);
+      discovered = await oidc.discovery(url, settings.clientId, undefined, oidc.None(), options);
     } catch (error) {
       throw toAuthError(error, 'discovery');
     }
+    // allowInsecureRequests (loopback issuer) covers the whole configuration: each endpoint is held
+    // to the transport rule here instead, before any token can travel to one.
+    const problem = discoveredEndpointProblem(discovered.serverMetadata());
+    if (problem) {
+      throw new LatchkeyError(
+        'PROVIDER_ERROR',
+        `The provider's discovery document cannot be used: ${problem}. Only https endpoints are allowed, or http on this computer.`,
+      );
+    }
+    return discovered;
   }
 
   /** One discovery per run, shared by concurrent callers; a failure is not cached, so the next call retries. */
@@ -314,9 +339,11 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     useSavedMetadata(metadata: ProviderMetadata) {
       // Discovery already ran or runs in this process: what it finds is fresher than a saved copy.
       if (configuration) return;
-      // The record holding it was written for this issuer (record.ts checks), so this is a guard
-      // against a mixed-up record, not against an attacker: the keychain is trusted storage.
-      if (metadata.issuer.replace(/\/$/, '') !== settings.issuer.replace(/\/$/, '')) return;
+      // Other programs of the same user can write the keychain: a copy naming this issuer is used
+      // only when every endpoint in it is on the issuer's own origin and passes the transport rule.
+      // Otherwise the first call discovers (one request) and uses what the provider itself lists,
+      // so no token is ever sent to an endpoint that only the keychain vouches for.
+      if (savedEndpointsProblem(metadata, settings.issuer) !== undefined) return;
       const config = configurationFromSaved(metadata);
       settled = config;
       onSavedMetadata = true;

@@ -1,4 +1,5 @@
 import type { ServerMetadata } from 'openid-client';
+import { isSecureTransport } from '../transport';
 import type { ProviderMetadata } from './types';
 
 /**
@@ -7,7 +8,8 @@ import type { ProviderMetadata } from './types';
  * browser logout lives at its own /v2/logout when it advertises no end_session_endpoint.
  */
 
-const STRING_FIELDS = [
+/** The URLs of a discovery document that Latchkey requests or hands to the browser. */
+const ENDPOINT_FIELDS = [
   'authorization_endpoint',
   'token_endpoint',
   'userinfo_endpoint',
@@ -17,13 +19,68 @@ const STRING_FIELDS = [
   'mfa_challenge_endpoint',
 ] as const;
 
+type EndpointField = (typeof ENDPOINT_FIELDS)[number];
+type EndpointFields = { issuer: string } & Partial<Record<EndpointField, unknown>>;
+
+/**
+ * The first endpoint of a discovered document that breaks the one transport rule (main/transport.ts:
+ * https, or http to this computer), in words, or undefined. openid-client's `allowInsecureRequests`,
+ * which an http loopback issuer needs, applies to a whole configuration: without this check, that
+ * issuer's document could send refresh tokens in clear text to any host (RFC 9700 §2.6; RFC 8252 §8.3
+ * relaxes TLS for loopback only). Endpoints on other https origins are fine: real providers put them
+ * there (Google's userinfo on openidconnect.googleapis.com, Microsoft's on graph.microsoft.com).
+ */
+export function discoveredEndpointProblem(metadata: EndpointFields): string | undefined {
+  for (const field of ENDPOINT_FIELDS) {
+    const problem = endpointUrlProblem(field, metadata[field]);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * Why endpoints saved with a session (the keychain record) may not be used without a discovery, or
+ * undefined when they may. They must name this issuer, pass the transport rule, and each live on the
+ * issuer's own origin: the keychain is readable and writable by other programs of the same user, so
+ * a record naming the right issuer could otherwise send the refresh token to any host. Endpoints on
+ * other origins are confirmed only by a real discovery, which the caller runs instead (one request).
+ */
+export function savedEndpointsProblem(metadata: EndpointFields, issuer: string): string | undefined {
+  if (metadata.issuer.replace(/\/$/, '') !== issuer.replace(/\/$/, '')) return 'they name another issuer';
+  const issuerOrigin = new URL(issuer).origin;
+  for (const field of ENDPOINT_FIELDS) {
+    const value = metadata[field];
+    const problem = endpointUrlProblem(field, value);
+    if (problem) return problem;
+    if (typeof value === 'string' && new URL(value).origin !== issuerOrigin) {
+      return `${field} is not on the issuer's origin ${issuerOrigin}`;
+    }
+  }
+  return undefined;
+}
+
+function endpointUrlProblem(field: EndpointField, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    return `${field} is not a URL`;
+  }
+  if (url.username || url.password) return `${field} carries a user name or password`;
+  if (!isSecureTransport(url)) {
+    return `${field} (${url.origin}) is neither https nor http to this computer`;
+  }
+  return undefined;
+}
+
 /**
  * Keeps only the discovery fields Latchkey calls, so that what is saved with the session stays small
  * (Windows caps a keychain item at 2560 bytes) and holds nothing the app would not use.
  */
 export function trimProviderMetadata(server: ServerMetadata): ProviderMetadata {
   const trimmed: ProviderMetadata = { issuer: server.issuer };
-  for (const field of STRING_FIELDS) {
+  for (const field of ENDPOINT_FIELDS) {
     const value = server[field];
     if (typeof value === 'string') trimmed[field] = value;
   }

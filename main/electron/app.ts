@@ -145,8 +145,11 @@ async function main(): Promise<RunningApp | undefined> {
   });
 
   const avatars = createAvatarCache({
-    fetch: chromiumFetch,
+    // Not Chromium's stack: the picture host is chosen by the provider, so main/avatar.ts checks every
+    // address a host name resolves to before it connects (no local services, whatever DNS says), and
+    // Electron's net offers no hook for that. Behind a proxy Node cannot pass, the page shows initials.
     cacheDir: join(app.getPath('userData'), 'avatars'),
+    issuer: settings.issuer,
     log,
   });
   installAppProtocol({

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { CHANNELS, METHOD_NAMES, type MethodName } from '../../common/channels';
 import { contract, type HandlerTable, type MethodOutput, type Result } from '../../common/contract';
 import type { ErrorInfo } from '../../common/errors';
-import { RESERVED_METADATA_KEYS } from '../../common/metadata-rules';
+import { inputBoundsProblem } from '../../common/input-bounds';
 import { toErrorInfo } from '../errors';
 import type { Logger } from '../log';
 import { toPlainData } from './plain-data';
@@ -24,29 +24,6 @@ export interface IpcRoute {
   name: MethodName;
   channel: string;
   handle: InvokeHandler;
-}
-
-/** Bounds the scan; anything larger is refused by the schemas' own size limits anyway. */
-const MAX_SCANNED_NODES = 10_000;
-const MAX_SCAN_DEPTH = 16;
-
-/**
- * Finds a key that, copied naively, reaches Object.prototype, anywhere in the input. zod silently
- * strips an own "__proto__" key from records; a caller sending one is refused instead.
- */
-function findReservedKey(input: unknown): string | undefined {
-  const stack: Array<{ value: unknown; depth: number }> = [{ value: input, depth: 0 }];
-  let scanned = 0;
-  while (stack.length > 0 && scanned < MAX_SCANNED_NODES) {
-    const { value, depth } = stack.pop()!;
-    scanned++;
-    if (typeof value !== 'object' || value === null || depth > MAX_SCAN_DEPTH) continue;
-    for (const key of Object.keys(value)) {
-      if (RESERVED_METADATA_KEYS.has(key)) return key;
-      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
-    }
-  }
-  return undefined;
 }
 
 const MAX_ISSUES = 3;
@@ -102,13 +79,10 @@ function wrapHandler<K extends MethodName>(
         return fail({ code: 'FORBIDDEN', message: FORBIDDEN_MESSAGE });
       }
 
-      const reserved = findReservedKey(input);
-      if (reserved !== undefined) {
-        return fail({
-          code: 'INVALID_INPUT',
-          message: `Invalid input. The key "${reserved}" is not allowed.`,
-        });
-      }
+      // Counts, sizes and reserved keys first, in one bounded walk: the schema's own limits apply
+      // only once zod has parsed the whole input (common/input-bounds.ts).
+      const outOfBounds = inputBoundsProblem(input);
+      if (outOfBounds !== undefined) return fail({ code: 'INVALID_INPUT', message: outOfBounds });
       const parsed = schema.safeParse(input);
       if (!parsed.success)
         return fail({ code: 'INVALID_INPUT', message: describeIssues(parsed.error.issues) });

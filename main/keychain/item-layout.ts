@@ -14,14 +14,31 @@ import { z } from 'zod';
  */
 const MANIFEST_KIND = 'latchkey-split';
 
-const manifestSchema = z.object({
-  v: z.literal(1),
-  kind: z.literal(MANIFEST_KIND),
-  generation: z.string().regex(/^[0-9a-f]{8}$/),
-  chunks: z.number().int().min(1).max(1000),
-  length: z.number().int().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+/**
+ * The most chunks a split value may have. A session record is about 2 KB with the local provider's
+ * opaque tokens (measured: 2,007 characters) and 4 to 8 KB with JWT access and ID tokens and long
+ * opaque refresh tokens (Auth0, Entra ID): at Windows' 2560 bytes per item, 1280 characters, that
+ * is at most 7 chunks. 32 leaves more than four times that, and keeps a tampered manifest cheap:
+ * at most 33 keychain reads before it is found out (one naming 1,000 chunks cost 1,001 reads, 18 s).
+ */
+export const MAX_CHUNKS = 32;
+/**
+ * The longest value the store writes or accepts on reading, split or not: 32 chunks of 1280
+ * characters. Checked before anything parses a value, so a huge item costs no JSON.parse either.
+ */
+export const MAX_VALUE_CHARS = MAX_CHUNKS * 1280;
+
+const manifestSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal(MANIFEST_KIND),
+    generation: z.string().regex(/^[0-9a-f]{8}$/),
+    chunks: z.number().int().min(1).max(MAX_CHUNKS),
+    length: z.number().int().min(1).max(MAX_VALUE_CHARS),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  // Every chunk holds at least one character.
+  .refine((manifest) => manifest.chunks <= manifest.length);
 
 export type Manifest = z.infer<typeof manifestSchema>;
 
@@ -53,7 +70,10 @@ export interface SplitPlan {
   chunks: { account: string; value: string }[];
 }
 
-/** Cuts `text` into chunks that each fit `maxItemBytes`, under a fresh generation. */
+/**
+ * Cuts `text` into chunks that each fit `maxItemBytes`, under a fresh generation. The caller refuses
+ * a plan of more than MAX_CHUNKS: a value the store would refuse to read back is never written.
+ */
 export function planSplit(mainAccount: string, text: string, maxItemBytes: number): SplitPlan {
   const charsPerChunk = Math.floor(maxItemBytes / 2);
   const generation = randomBytes(4).toString('hex');
@@ -76,8 +96,13 @@ export function planSplit(mainAccount: string, text: string, maxItemBytes: numbe
   };
 }
 
-/** The manifest in a main item's value, or null when the value is not one (a plain record, or garbage). */
+/**
+ * The manifest in a main item's value, or null when the value is not one (a plain record, or
+ * garbage), or names more chunks or characters than a value Latchkey writes can have.
+ */
 export function parseManifest(value: string): Manifest | null {
+  // A real manifest is about 170 characters; anything longer is not parsed at all.
+  if (value.length > 512) return null;
   let json: unknown;
   try {
     json = JSON.parse(value);

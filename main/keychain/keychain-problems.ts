@@ -1,6 +1,6 @@
 import type { ErrorInfo } from '../../common/errors';
 import type { SessionStorage } from '../../common/session-state';
-import { LatchkeyError } from '../errors';
+import { LatchkeyError, sanitizeProviderText } from '../errors';
 
 /**
  * Turns what the OS keychain says into a KEYCHAIN_UNAVAILABLE error a person can act on. The
@@ -34,9 +34,11 @@ const KNOWN_PROBLEMS: { pattern: RegExp; message: string }[] = [
 export function keychainError(operation: string, cause: unknown): LatchkeyError {
   const text = cause instanceof Error ? cause.message : String(cause);
   const known = KNOWN_PROBLEMS.find(({ pattern }) => pattern.test(text));
+  // The OS message comes from outside the app (a Secret Service is any program on the session bus):
+  // shown like provider text, on one line, without control or bidi characters.
   const message = known
     ? known.message
-    : `The system keychain refused to ${operation}: ${text.slice(0, 200)}`;
+    : `The system keychain refused to ${operation}: ${sanitizeProviderText(text) ?? 'no reason given'}`;
   return new LatchkeyError('KEYCHAIN_UNAVAILABLE', message, { cause });
 }
 

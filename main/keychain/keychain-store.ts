@@ -5,6 +5,8 @@ import {
   itemBytes,
   joinChunks,
   looksLikeManifest,
+  MAX_CHUNKS,
+  MAX_VALUE_CHARS,
   MIN_ITEM_BYTES,
   parseManifest,
   planSplit,
@@ -189,12 +191,17 @@ export function createKeychainStore(options: KeychainStoreOptions): KeychainStor
     return allGone;
   }
 
-  /** Every chunk item of ours still in the keychain (called once the main item is gone). */
+  /**
+   * Chunk items of ours still in the keychain (called once the main item is gone), at most
+   * 2 × MAX_CHUNKS per sweep: a real leftover is one interrupted write; more were written by someone
+   * else, and a launch must not wait for a thousand deletes. The next delete() sweeps the rest.
+   */
   async function leftovers(): Promise<string[]> {
     const found = await call('lists', 'list your saved items', () => backend.findCredentials(service));
     return found
       .map((credential) => credential.account)
-      .filter((candidate) => isChunkAccountOf(account, candidate));
+      .filter((candidate) => isChunkAccountOf(account, candidate))
+      .slice(0, 2 * MAX_CHUNKS);
   }
 
   function chunkAccounts(manifest: Manifest): string[] {
@@ -208,13 +215,20 @@ export function createKeychainStore(options: KeychainStoreOptions): KeychainStor
     stats.record = next.kind === 'none' ? null : { bytes, items };
   }
 
-  /** Removes a damaged split value: the main item, the chunks its manifest names, any other chunk of ours. */
+  /**
+   * Removes a damaged value. For a split one whose manifest is well formed: the main item, the chunks
+   * it names, any other chunk of ours (an interrupted write). For a main item Latchkey cannot have
+   * written (an index out of bounds, a value over MAX_VALUE_CHARS): that item only, so that a launch
+   * never walks what someone else wrote; a later delete() sweeps chunk items where it can.
+   */
   async function discard(reason: string, manifest: Manifest | null): Promise<KeychainRead> {
     let removed = await removeAll([account, ...(manifest ? chunkAccounts(manifest) : [])]);
-    try {
-      removed = (await removeAll(await leftovers())) && removed;
-    } catch {
-      removed = false;
+    if (manifest) {
+      try {
+        removed = (await removeAll(await leftovers())) && removed;
+      } catch {
+        removed = false;
+      }
     }
     remember({ kind: 'none' }, 0, 0);
     return { kind: 'discarded', reason, removed };
@@ -226,17 +240,27 @@ export function createKeychainStore(options: KeychainStoreOptions): KeychainStor
       remember({ kind: 'none' }, 0, 0);
       return { kind: 'empty' };
     }
+    if (value.length > MAX_VALUE_CHARS) {
+      // Never written by Latchkey (write() refuses it): not parsed, not kept.
+      return discard('the saved session is larger than any session Latchkey saves', null);
+    }
     if (!looksLikeManifest(value)) {
       remember({ kind: 'single' }, itemBytes(value), 1);
       return { kind: 'found', text: value };
     }
+    // The manifest is checked (chunk count, length) before a single chunk is read.
     const manifest = parseManifest(value);
     if (!manifest)
       return discard('the saved session was split over several items and its index is damaged', null);
     const parts: string[] = [];
+    let length = 0;
     for (const chunk of chunkAccounts(manifest)) {
       const part = await get(chunk);
       if (part === null) return discard('a part of the saved session is missing', manifest);
+      length += part.length;
+      if (length > manifest.length) {
+        return discard('the parts of the saved session do not match their checksum', manifest);
+      }
       parts.push(part);
     }
     const text = joinChunks(manifest, parts);
@@ -250,12 +274,24 @@ export function createKeychainStore(options: KeychainStoreOptions): KeychainStor
     // everything else): a caller breaking that is a bug, not a keychain problem.
     // eslint-disable-next-line no-control-regex
     if (!/^[\x00-\x7f]*$/.test(text)) throw new LatchkeyError('INTERNAL', 'Keychain values must be ASCII.');
+    if (text.length > MAX_VALUE_CHARS) {
+      throw new LatchkeyError(
+        'KEYCHAIN_UNAVAILABLE',
+        `The session is too large to keep in the keychain (${text.length} characters, at most ${MAX_VALUE_CHARS}).`,
+      );
+    }
     const previous = layout;
     if (itemBytes(text) <= maxItemBytes) {
       await set(account, text);
       remember({ kind: 'single' }, itemBytes(text), 1);
     } else {
       const plan = planSplit(account, text, maxItemBytes);
+      if (plan.chunks.length > MAX_CHUNKS) {
+        throw new LatchkeyError(
+          'KEYCHAIN_UNAVAILABLE',
+          `The session is too large to keep in the keychain at ${maxItemBytes} bytes per item.`,
+        );
+      }
       try {
         for (const chunk of plan.chunks) await set(chunk.account, chunk.value);
         // The manifest last: until it is written the previous value stays the one that is read.

@@ -104,7 +104,7 @@ export interface SessionManagerOptions {
   expiryLeewayMs?: number;
   /** Automatic re-checks while the provider is unreachable. */
   retry?: Partial<BackoffSettings>;
-  /** How long a sign-in waits for the browser to come back (default: the auth client's, 10 min). */
+  /** How long a sign-in waits for the browser to come back (default: the auth client's, 5 min). */
   signInTimeoutMs?: number;
   /** A failed keychain write is tried this many more times before falling back to memory (default 2). */
   writeRetries?: number;

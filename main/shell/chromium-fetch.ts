@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 
 /**
- * `fetch` over Chromium's network stack, for every request main makes: the provider (openid-client's
- * customFetch), its users API and picture hosts (main/avatar.ts). Node's own fetch ignores the OS
+ * `fetch` over Chromium's network stack, for the requests main makes to the provider (openid-client's
+ * customFetch) and its users API. (Picture hosts are not among them: main/avatar.ts checks the
+ * addresses a host resolves to before it connects, which needs Node's own client.) Node's own fetch ignores the OS
  * proxy settings (no system proxy, PAC or WPAD) and trusts only the CA list built into Node, so behind
  * a corporate proxy or a TLS-inspecting firewall sign-in failed although the login page worked in
  * the browser. Electron's `net` module uses Chromium's stack: "Automatic management of system proxy
@@ -12,8 +13,7 @@ import { Readable } from 'node:stream';
  * Electron's `net.fetch` differs from WHATWG fetch (and Node's) where the callers depend on it; this
  * adapter closes exactly those gaps, so the callers keep taking a plain `fetch` and their tests stay
  * as they are:
- * - `redirect: 'manual'` (openid-client sends it with every request; main/avatar.ts follows redirects
- *   one checked hop at a time with it): net.fetch rejects with "Redirect was cancelled" instead of
+ * - `redirect: 'manual'` (openid-client sends it with every request): net.fetch rejects with "Redirect was cancelled" instead of
  *   answering with the redirect (electron/electron#43715, closed as "working as documented"). Those
  *   requests go through `net.request`, whose 'redirect' event carries the status and headers, and are
  *   answered with a Response holding the 3xx status and its headers (Location included), as Node's

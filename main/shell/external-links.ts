@@ -97,13 +97,16 @@ export function openAllowedLink(
 
 /**
  * What the sign-in flow may open: the provider's authorization and logout pages. Those URLs come from
- * main itself (the discovery document), never from the page, so the check is only that they are web
- * URLs: `shell.openExternal` with `file:`, `smb:` or a custom scheme could start local programs.
+ * main itself (the discovery document), never from the page. They must be web URLs
+ * (`shell.openExternal` with `file:`, `smb:` or a custom scheme could start local programs), and pass
+ * the one transport rule, https or http to this computer (main/transport.ts): the authorization URL
+ * can finish a sign-in until it is used, and the logout URL carries the ID token as `id_token_hint`,
+ * so neither may cross the network in clear text.
  */
 export function isBrowserUrl(url: string): boolean {
   try {
-    const { protocol, username, password } = new URL(url);
-    return (protocol === 'https:' || protocol === 'http:') && !username && !password;
+    const parsed = new URL(url);
+    return isSecureTransport(parsed) && !parsed.username && !parsed.password;
   } catch {
     return false;
   }
@@ -115,12 +118,13 @@ export function isBrowserUrl(url: string): boolean {
  *
  * Test contract: with LATCHKEY_TEST_OPEN_EXTERNAL=stdout, nothing is opened; the URL is printed as one
  * line `LATCHKEY_OPEN_EXTERNAL <url>` on stdout, where the Playwright Electron project reads it and
- * drives its own browser to the provider's login page. The authorization URL carries no secret (the
- * PKCE challenge is public by design, RFC 7636 §4.2), so printing it leaks nothing.
+ * drives its own browser to the provider's login page.
  *
- * A packaged build ignores the variable: the same function opens the end-session URL, whose
- * `id_token_hint` is the person's ID token (name, email), and sign-in would silently open nothing.
- * Whoever can set a packaged app's environment could otherwise collect that from its stdout.
+ * A packaged build ignores the variable: the authorization URL can finish the pending sign-in with
+ * any account until it is used (its `state` is what the loopback receiver accepts), and the same
+ * function opens the end-session URL, whose `id_token_hint` is the person's ID token (name, email).
+ * Whoever can set a packaged app's environment could otherwise collect both from its stdout, and
+ * sign-in would silently open nothing.
  */
 export const TEST_OPEN_EXTERNAL_ENV = 'LATCHKEY_TEST_OPEN_EXTERNAL';
 export const TEST_OPEN_EXTERNAL_PREFIX = 'LATCHKEY_OPEN_EXTERNAL';

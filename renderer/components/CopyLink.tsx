@@ -3,7 +3,10 @@ import { useEffect, useRef, useState } from 'react';
 /**
  * Copies the sign-in link for a person whose browser did not come up (or came up on the wrong
  * profile). The clipboard may be refused (permissions, an unfocused window): then the link is shown
- * in a selected, read-only field to copy by hand.
+ * in a selected, read-only field to copy by hand. Until the attempt ends the link finishes this
+ * sign-in for whoever opens it, so the field and message live only as long as the attempt's screen
+ * (and are reset for a new link, see SigningInScreen); what went to the clipboard stays there
+ * (SECURITY.md).
  */
 export function CopyLink({ url }: { url: string }) {
   const [outcome, setOutcome] = useState<'idle' | 'copied' | 'manual'>('idle');

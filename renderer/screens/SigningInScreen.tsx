@@ -57,8 +57,9 @@ export function SigningInScreen({ authorizationUrl, expiresAt }: SigningInScreen
         <button type="button" className="button" onClick={cancel}>
           Cancel
         </button>
-        {/* Last: its message or link field takes a whole row below the buttons. */}
-        <CopyLink url={authorizationUrl} />
+        {/* Last: its message or link field takes a whole row below the buttons. Keyed by the link:
+            a new attempt starts with nothing copied and no field showing the old link. */}
+        <CopyLink key={authorizationUrl} url={authorizationUrl} />
       </div>
     </main>
   );

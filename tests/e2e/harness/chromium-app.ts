@@ -63,7 +63,8 @@ export class ChromiumApp implements AppDriver {
   private readonly avatars;
 
   private constructor(private readonly options: ChromiumAppOptions) {
-    this.avatars = createAvatarCache({ fetch: options.provider.fetch, log: quietLog });
+    // As main/electron/app.ts: the provider's own origin is the only local one a picture may be on.
+    this.avatars = createAvatarCache({ issuer: options.provider.settings.issuer, log: quietLog });
   }
 
   static async launch(options: ChromiumAppOptions): Promise<ChromiumApp> {

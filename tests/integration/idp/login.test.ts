@@ -298,3 +298,71 @@ describe('local provider: signing in', () => {
     expect(next.formShown).toBe(true);
   });
 });
+
+describe('local provider: a sign-in its browser session would finish asks the person first', () => {
+  // Another program on this computer knows the client id and can pick a loopback port of its own: it
+  // opens the person's browser at an authorization URL naming that port, with its own PKCE pair.
+  let idp: RunningIdp;
+  beforeAll(async () => {
+    idp = await startIdp();
+  });
+  afterAll(() => idp.close());
+
+  const OTHER_PROGRAM = 'http://127.0.0.1:61000/callback';
+
+  it('shows a confirmation page instead of sending a code to another program (Auth0: every transaction)', async () => {
+    const person = await loginWithFetch(idp, 'ada');
+    expect(person.formShown).toBe(true);
+    expect(person.confirmationShown).toBe(false);
+
+    // The program's authorization request, answered by the person's browser session.
+    const error = await loginWithFetch(idp, 'ada', {
+      jar: person.jar,
+      redirectUri: OTHER_PROGRAM,
+      confirm: false,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IdpLoginError);
+    const html = (error as IdpLoginError).details.html ?? '';
+    expect((error as IdpLoginError).details.status).toBe(200);
+    expect(html).toContain('Authorize Latchkey');
+    expect(html).toContain('Ada Lovelace');
+    // The page names where the code would go, so a person can notice a stranger's port.
+    expect(html).toContain(OTHER_PROGRAM);
+    expect(html).not.toMatch(/[?&]code=/);
+  });
+
+  it('asks again for the same port and the same client: nothing is remembered silently', async () => {
+    const first = await loginWithFetch(idp, 'grace', { redirectUri: REDIRECT });
+    const again = await loginWithFetch(idp, 'grace', { jar: first.jar, redirectUri: REDIRECT });
+    expect(again).toMatchObject({ formShown: false, confirmationShown: true });
+    const thrice = await loginWithFetch(idp, 'grace', { jar: first.jar, redirectUri: REDIRECT });
+    expect(thrice.confirmationShown).toBe(true);
+  });
+
+  it('Accept issues the code; Decline answers access_denied', async () => {
+    const person = await loginWithFetch(idp, 'alan');
+    const accepted = await loginWithFetch(idp, 'alan', { jar: person.jar });
+    expect(accepted.confirmationShown).toBe(true);
+    expect(await exchangeCode(idp, accepted)).toMatchObject({ access_token: expect.any(String) });
+
+    const start = await get(
+      `${idp.issuer}/auth?${new URLSearchParams({
+        client_id: idp.clientId,
+        response_type: 'code',
+        scope: 'openid',
+        redirect_uri: REDIRECT,
+        state: 'declined-state',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      })}`,
+      person.jar,
+    );
+    const interaction = location(start, idp.issuer);
+    const page = await (await get(interaction.href, person.jar)).text();
+    expect(page).toContain('Decline');
+    const declined = await post(`${interaction.href}/abort`, person.jar, {});
+    const callback = location(await get(location(declined, idp.issuer).href, person.jar), idp.issuer);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('code')).toBeNull();
+  });
+});

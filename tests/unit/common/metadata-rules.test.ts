@@ -6,6 +6,7 @@ import {
   METADATA_MESSAGES,
   metadataBytes,
   metadataSaveProblem,
+  incomingMetadataProblem,
 } from '../../../common/metadata-rules';
 
 describe("applyMetadataPatch (Auth0's user_metadata semantics)", () => {
@@ -104,5 +105,50 @@ describe('metadataSaveProblem (the one size and count judgement)', () => {
   it('is the message the schema gives for the same patch', () => {
     const issues = metadataPatchSchema.safeParse(many('k', 9)).error?.issues.map((issue) => issue.message);
     expect(issues).toEqual([METADATA_MESSAGES.tooLarge]);
+  });
+});
+
+describe('incomingMetadataProblem: what the provider sends, judged before anything walks it', () => {
+  const nested = (depth: number): unknown => {
+    let value: unknown = 'leaf';
+    for (let level = 0; level < depth; level++) value = { next: value };
+    return value;
+  };
+
+  it('accepts the limits a patch has, and keys other applications may have stored', () => {
+    expect(incomingMetadataProblem({})).toBeUndefined();
+    expect(incomingMetadataProblem({ a: nested(4) })).toBeUndefined();
+    // The patch schema draws the line at the same place.
+    expect(metadataPatchSchema.safeParse({ a: nested(4) }).success).toBe(true);
+    expect(metadataPatchSchema.safeParse({ a: nested(5) }).success).toBe(false);
+    expect(
+      incomingMetadataProblem({
+        'app.theme': 'dark',
+        $plan: 1,
+        ['k'.repeat(1024)]: 'x',
+        'zero\u200bwidth': null,
+      }),
+    ).toBeUndefined();
+  });
+
+  it('refuses deeper nesting, too many keys or items, non-JSON values and reserved keys', () => {
+    expect(incomingMetadataProblem({ a: nested(5) })).toMatch(/nested deeper/);
+    expect(
+      incomingMetadataProblem(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i]))),
+    ).toMatch(/64 keys/);
+    expect(incomingMetadataProblem({ list: Array.from({ length: 65 }, () => 0) })).toMatch(/64 items/);
+    expect(incomingMetadataProblem({ n: Number.POSITIVE_INFINITY })).toMatch(/number/);
+    expect(incomingMetadataProblem({ d: new Date() })).toMatch(/not JSON/);
+    expect(incomingMetadataProblem({ f: () => 1 })).toMatch(/not JSON/);
+    expect(incomingMetadataProblem(JSON.parse('{"a":{"__proto__":{"x":1}}}'))).toMatch(/reserved/);
+    expect(incomingMetadataProblem({ ['k'.repeat(1025)]: 1 })).toMatch(/1024 characters/);
+    expect(incomingMetadataProblem([])).toMatch(/not an object/);
+    expect(incomingMetadataProblem(null)).toMatch(/not an object/);
+  });
+
+  it('walks 200,000 levels without recursion (no stack overflow)', () => {
+    let deep: unknown = [];
+    for (let level = 0; level < 200_000; level++) deep = [deep];
+    expect(incomingMetadataProblem({ deep })).toMatch(/nested deeper/);
   });
 });

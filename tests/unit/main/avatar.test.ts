@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, type RunningIdp } from '../../../idp';
-import { AVATAR_MAX_BYTES, avatarUrlFor, createAvatarCache, currentPicture } from '../../../main/avatar';
+import {
+  AVATAR_MAX_BYTES,
+  avatarUrlFor,
+  createAvatarCache,
+  currentPicture,
+  lookupRefusingLocalAddresses,
+  type ResolveAll,
+} from '../../../main/avatar';
+import { startCaptureServer, type CaptureServer } from '../../fixtures/capture-server';
 import { silentLogger } from '../../../main/log';
 import type { Profile, SessionState } from '../../../common/session-state';
 import { createHandlerTable, createStateUpdates } from '../../../main/services';
@@ -43,7 +51,7 @@ const avatarRequests = () => idp.requestLog.filter((entry) => entry.path.startsW
 
 describe('createAvatarCache', () => {
   it('downloads the profile picture once, then serves it from memory', async () => {
-    const cache = createAvatarCache({ cacheDir: dir, log: silentLogger });
+    const cache = createAvatarCache({ cacheDir: dir, issuer: idp.issuer, log: silentLogger });
     const before = avatarRequests();
     const first = await cache.get(picture());
     expect(first?.contentType).toBe('image/svg+xml');
@@ -53,9 +61,10 @@ describe('createAvatarCache', () => {
   });
 
   it('still has the picture when the provider is gone (the copy in user data)', async () => {
-    await createAvatarCache({ cacheDir: dir, log: silentLogger }).get(picture());
+    await createAvatarCache({ cacheDir: dir, issuer: idp.issuer, log: silentLogger }).get(picture());
     const offline = createAvatarCache({
       cacheDir: dir,
+      issuer: idp.issuer,
       log: silentLogger,
       fetch: async () => {
         throw new TypeError('fetch failed');
@@ -65,7 +74,8 @@ describe('createAvatarCache', () => {
   });
 
   it('refuses non-images, oversized images, plain http off this machine and credentials in the URL', async () => {
-    const cache = createAvatarCache({ log: silentLogger });
+    // `odd` plays the issuer here, so that only what it answers can make it refuse.
+    const cache = createAvatarCache({ issuer: oddBase, log: silentLogger });
     expect(await cache.get(`${oddBase}/page`)).toBeNull();
     expect(await cache.get(`${oddBase}/huge`)).toBeNull();
     expect(await cache.get('http://example.com/a.png')).toBeNull();
@@ -94,7 +104,7 @@ describe('createAvatarCache', () => {
     await new Promise<void>((resolve) => server.listen(0, '::', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const cache = createAvatarCache({ log: silentLogger });
+      const cache = createAvatarCache({ issuer: base, log: silentLogger });
       expect(await cache.get(`${base}/hop-to-plain-http`)).toBeNull();
       expect(hits).toEqual(['/hop-to-plain-http']);
 
@@ -128,6 +138,142 @@ describe('createAvatarCache', () => {
     clock += 61_000;
     await cache.get('https://images.example/a.png');
     expect(calls).toBe(2);
+  });
+});
+
+describe('createAvatarCache refuses pictures on this computer or a local network (SSRF)', () => {
+  // The picture URL is the provider's `picture` claim, or the profile cached in the keychain record:
+  // either may point at another service on this computer, with a path and query that act (a GET
+  // with side effects). `target` stands for that service; `issuer` is the real local provider.
+  let target: CaptureServer;
+  beforeAll(async () => {
+    // Dual stack, so that IPv6 and IPv4 spellings of this computer all reach it.
+    target = await startCaptureServer('::');
+  });
+  afterAll(() => target.close());
+
+  const spellings = (port: number) => [
+    `http://127.0.0.1:${port}/admin/delete?all=1`,
+    `http://127.1:${port}/admin/delete?all=1`,
+    `http://2130706433:${port}/admin/delete?all=1`,
+    `http://0x7f.0.0.1:${port}/admin/delete?all=1`,
+    `http://017700000001:${port}/admin/delete?all=1`,
+    `http://127.255.255.254:${port}/x.png`,
+    `http://localhost:${port}/admin/delete?all=1`,
+    `http://LocalHost.:${port}/x.png`,
+    `http://[::1]:${port}/admin/delete?all=1`,
+    `http://[::ffff:127.0.0.1]:${port}/admin/delete?all=1`,
+    `http://[::ffff:7f00:1]:${port}/x.png`,
+    `http://0.0.0.0:${port}/x.png`,
+    `http://0:${port}/x.png`,
+    `https://127.0.0.1:${port}/x.png`,
+    `https://localhost:${port}/x.png`,
+    `https://[::1]:${port}/x.png`,
+  ];
+
+  it('requests none of the spellings of this computer off the issuer origin', async () => {
+    const cache = createAvatarCache({ issuer: idp.issuer, log: silentLogger });
+    const answers: Record<string, unknown> = {};
+    for (const url of spellings(target.port)) answers[url] = await cache.get(url);
+    // Checked first, so that a failure shows which spellings got through.
+    expect(target.requests.map((request) => request.url)).toEqual([]);
+    expect(target.connections).toBe(0);
+    expect(Object.values(answers).every((answer) => answer === null)).toBe(true);
+  });
+
+  it('refuses the issuer host on another port (the issuer origin is scheme, host and port)', async () => {
+    const sameHost = `http://127.0.0.1:${target.port}/x.png`;
+    const cache = createAvatarCache({ issuer: idp.issuer, log: silentLogger });
+    expect(new URL(idp.issuer).hostname).toBe(new URL(sameHost).hostname);
+    expect(await cache.get(sameHost)).toBeNull();
+    expect(target.connections).toBe(0);
+  });
+
+  it('requests no redirect hop to this computer, from the issuer or from a picture host elsewhere', async () => {
+    const hops = [
+      `http://127.0.0.1:${target.port}/admin/delete?all=1`,
+      `http://127.1:${target.port}/admin/delete?all=1`,
+      `http://localhost:${target.port}/admin/delete?all=1`,
+      `http://[::1]:${target.port}/admin/delete?all=1`,
+    ];
+    // The issuer's own picture URL redirects (a real loopback server standing in for the issuer).
+    const redirecting = createServer((req, res) => {
+      const index = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('hop'));
+      res.writeHead(302, { Location: hops[index] ?? '/' }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    const issuer = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+    try {
+      const fromIssuer = createAvatarCache({ issuer, log: silentLogger });
+      for (let hop = 0; hop < hops.length; hop++) {
+        expect(await fromIssuer.get(`${issuer}/avatar.png?hop=${hop}`)).toBeNull();
+      }
+      // A public picture host that redirects (injected: no public host is reachable here); every
+      // other hop would go through the real network stack to the target.
+      const fromElsewhere = createAvatarCache({
+        issuer: idp.issuer,
+        log: silentLogger,
+        fetch: async (input, init) => {
+          const url = new URL(input instanceof Request ? input.url : String(input));
+          if (url.hostname !== 'images.example') return fetch(input, init);
+          return new Response(null, {
+            status: 302,
+            headers: { Location: hops[Number(url.search.slice(1))]! },
+          });
+        },
+      });
+      for (let hop = 0; hop < hops.length; hop++) {
+        expect(await fromElsewhere.get(`https://images.example/a.png?${hop}`)).toBeNull();
+      }
+      expect(target.requests.map((request) => request.url)).toEqual([]);
+      expect(target.connections).toBe(0);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise((resolve) => redirecting.close(resolve));
+    }
+  });
+
+  it('does not connect to a host name that resolves to this computer or a local network (DNS rebinding)', async () => {
+    // A hostile DNS answer, stood in for the real resolver: no public name resolves here.
+    const answers: Record<string, string[]> = {
+      'rebind.attacker.test': ['127.0.0.1'],
+      'six.attacker.test': ['::1'],
+      'mixed.attacker.test': ['93.184.216.34', '127.0.0.1'],
+      'lan.attacker.test': ['192.168.1.1'],
+      'metadata.attacker.test': ['169.254.169.254'],
+    };
+    const resolve: ResolveAll = (hostname, _options, callback) =>
+      callback(
+        null,
+        (answers[hostname] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+      );
+    const cache = createAvatarCache({ issuer: idp.issuer, log: silentLogger, resolve });
+    for (const host of Object.keys(answers)) {
+      expect(await cache.get(`https://${host}:${target.port}/a.png`), host).toBeNull();
+    }
+    expect(target.connections).toBe(0);
+  });
+
+  it('still hands a public address to the connection, in both forms net.connect asks for', () => {
+    const resolve: ResolveAll = (_hostname, _options, callback) =>
+      callback(null, [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1::248', family: 6 },
+      ]);
+    const lookup = lookupRefusingLocalAddresses(resolve);
+    const seen: unknown[][] = [];
+    lookup('images.example', { all: true }, (...args) => seen.push(args));
+    lookup('images.example', {}, (...args) => seen.push(args));
+    expect(seen).toEqual([
+      [
+        null,
+        [
+          { address: '93.184.216.34', family: 4 },
+          { address: '2606:2800:220:1::248', family: 6 },
+        ],
+      ],
+      [null, '93.184.216.34', 4],
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { formatWithOptions } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -166,7 +167,7 @@ describe('redactValue never throws and never loses a field', () => {
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
     expect(() => withRedaction(sink).error('restoring failed', revoked.proxy)).not.toThrow();
-    expect(seen).toEqual([['restoring failed', UNREADABLE]]);
+    expect(seen).toEqual([[`restoring failed ${UNREADABLE}`]]);
   });
 });
 
@@ -197,6 +198,112 @@ describe('loggers', () => {
       expect(text).toContain('id token [redacted-jwt]');
       expect(text).not.toContain(OPAQUE);
       expect(text).not.toContain(JWT.slice(0, 30));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * Every form a secret has been seen to take on its way to a log line, each logged through the real
+ * redacting logger and checked in the line it produces. A form that leaks is a new row here.
+ */
+describe('no secret survives in a logged line, whatever its form (table)', () => {
+  // Mixed case and digits, like a real token, code or verifier; never constant-like.
+  const S = 'Sx7Kq2pLm9Zr4Tw8vB3n';
+  const forms: Array<[string, unknown[]]> = [
+    ['RFC 7009 revocation body (what the app sends)', [`token=${S}&token_type_hint=refresh_token`]],
+    ['revocation body, hint first', [`token_type_hint=refresh_token&token=${S}`]],
+    ['JSON {"token": …}', [`{"token":"${S}"}`]],
+    ['JSON with spaces around the colon', [`{ "refresh_token" : "${S}" }`]],
+    ['unquoted refresh_token: X', [`refresh_token: ${S}`]],
+    ['unquoted refresh_token = X', [`refresh_token = ${S}`]],
+    ['upper case REFRESH_TOKEN=X', [`REFRESH_TOKEN=${S}`]],
+    ['header style Refresh-Token: X', [`Refresh-Token: ${S}`]],
+    ['percent-encoded code%3DX in a nested URL', [`next=%2Fcallback%3Fcode%3D${S}%26state%3Dabc`]],
+    ['double percent-encoded code%253DX', [`next=%252Fcallback%253Fcode%253D${S}`]],
+    ['percent-encoded JSON', [`body=%7B%22refresh_token%22%3A%22${S}%22%7D`]],
+    ['JSON inside a JSON string', [JSON.stringify({ body: JSON.stringify({ refresh_token: S }) })]],
+    [
+      'JSON inside JSON inside JSON',
+      [JSON.stringify({ a: JSON.stringify({ b: JSON.stringify({ access_token: S }) }) })],
+    ],
+    ['HTML-escaped JSON', [`&quot;refresh_token&quot;:&quot;${S}&quot;`]],
+    ['field authorizationCode (object)', [{ authorizationCode: S }]],
+    ['field authorization_code (text)', [`authorization_code=${S}`]],
+    ['field authCode (inspected text)', [`{ authCode: '${S}' }`]],
+    ['field sessionToken (object)', [{ sessionToken: S }]],
+    ['field deviceToken (text)', [`deviceToken: ${S}`]],
+    ['field idTokenHint (object)', [{ idTokenHint: S }]],
+    ['field client_assertion (text)', [`client_assertion=${S}`]],
+    ['field x-api-key (header)', [`x-api-key: ${S}`]],
+    ['field passphrase (object)', [{ passphrase: S }]],
+    ['password with spaces, quoted', [`password: "correct ${S} staple"`]],
+    ['a Map of parameters', [new Map([['refresh_token', S]])]],
+    ['inspected Map text', [`Map(1) { 'refresh_token' => '${S}' }`]],
+    ['label and value as two arguments', ['refresh_token:', S]],
+    ['label and value as two arguments, with =', ['code=', S]],
+    ['format string %s', ['sending refresh_token=%s to the provider', S]],
+    ['format string %o with an object', ['request %o', { body: `refresh_token=${S}` }]],
+    ['an Error whose message holds a form body', [new Error(`token request failed: refresh_token=${S}`)]],
+    ['an Error cause chain', [new Error('outer', { cause: new Error(`inner code=${S}`) })]],
+    ['a URL object with code and state', [new URL(`http://127.0.0.1:5555/callback?code=${S}&state=${S}2`)]],
+    ['URLSearchParams', [new URLSearchParams({ grant_type: 'refresh_token', refresh_token: S })]],
+    ['callback URL with state only', [`http://127.0.0.1:5555/callback?error=access_denied&state=${S}`]],
+    ['fragment access_token', [`https://app.example/#access_token=${S}&token_type=bearer`]],
+    ['nonce in JSON', [`{"nonce":"${S}"}`]],
+    ['code_verifier in a nested object', [{ params: { code_verifier: S } }]],
+    ['Bearer token with a label argument', ['Authorization:', `Bearer ${S}`]],
+    ['Basic credentials', [`authorization: Basic ${S}==`]],
+    ['cookie header', [`Cookie: _interaction=${S}; other=1`]],
+  ];
+
+  function loggedLine(args: unknown[]): string {
+    const { sink, seen } = recordingLogger();
+    withRedaction(sink).info(...args);
+    return seen.map((call) => formatWithOptions({ breakLength: Infinity }, ...call)).join('\n');
+  }
+
+  it.each(forms)('%s', (_form, args) => {
+    const line = loggedLine(args);
+    expect(line).not.toContain(S);
+  });
+
+  it('keeps what is not a secret around the secrets', () => {
+    expect(loggedLine([`token=${S}&token_type_hint=refresh_token`])).toBe(
+      `token=${REDACTED}&token_type_hint=refresh_token`,
+    );
+    expect(loggedLine(['refresh_token:', S])).toBe(`refresh_token: ${REDACTED}`);
+    expect(loggedLine([{ code: 'NETWORK', expiresAt: 5, tokenType: 'Bearer' }])).toBe(
+      "{ code: 'NETWORK', expiresAt: 5, tokenType: 'Bearer' }",
+    );
+    for (const text of [
+      'session: access token renewed',
+      'session: background discovery failed (NETWORK)',
+      'grant_type=refresh_token&client_id=latchkey-desktop',
+      'refresh failed: code: ECONNRESET, status: 503',
+      'IPC latchkey:updateMetadata refused: sender is not the app window',
+    ]) {
+      expect(loggedLine([text])).toBe(text);
+    }
+  });
+
+  it('the file logger redacts the formatted line too, for every form', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'latchkey-log-'));
+    try {
+      const filePath = join(dir, 'main.log');
+      const log = createFileLogger({ filePath, level: 'debug' });
+      // Each form as the app would log it, alone on its line (a label first would change `%s`).
+      for (const [, args] of forms) log.info(...args);
+      log.info('[last line]');
+      let text = '';
+      for (let i = 0; i < 100 && !text.includes('[last line]'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        text = await readFile(filePath, 'utf8').catch(() => '');
+      }
+      expect(text).toContain('[last line]');
+      const leaking = text.split('\n').filter((line) => line.includes(S));
+      expect(leaking).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

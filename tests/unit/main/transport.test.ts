@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, isSecureTransport, issuerTransport } from '../../../main/transport';
+import {
+  isLocalNetworkAddress,
+  isLocalNetworkHost,
+  isLoopbackHost,
+  isSecureTransport,
+  issuerTransport,
+} from '../../../main/transport';
 import { isLatchkeyError } from '../../../main/errors';
 
 function codeOf(issuer: string): string | undefined {
@@ -73,5 +79,60 @@ describe('isSecureTransport', () => {
     expect(isSecureTransport(new URL('http://127.0.0.1.evil.example/'))).toBe(false);
     expect(isSecureTransport(new URL('file:///etc/passwd'))).toBe(false);
     expect(isSecureTransport(new URL('javascript:alert(1)'))).toBe(false);
+  });
+});
+
+describe('isLocalNetworkHost: this computer and local networks, whatever the spelling', () => {
+  const hostOf = (url: string) => new URL(url).hostname;
+
+  it.each([
+    'http://127.0.0.1/',
+    'http://127.1/',
+    'http://2130706433/',
+    'http://0x7f.0.0.1/',
+    'http://017700000001/',
+    'http://127.255.255.254/',
+    'http://localhost/',
+    'http://LOCALHOST./',
+    'http://printer.localhost/',
+    'http://[::1]/',
+    'http://[::ffff:127.0.0.1]/',
+    'http://[0:0:0:0:0:ffff:7f00:1]/',
+    'http://[::127.0.0.1]/',
+    'http://[::]/',
+    'http://0.0.0.0/',
+    'http://0/',
+    'http://10.1.2.3/',
+    'http://172.16.0.1/',
+    'http://172.31.255.255/',
+    'http://192.168.1.1/',
+    'http://169.254.169.254/',
+    'http://100.64.0.1/',
+    'http://[fe80::1]/',
+    'http://[fd00::1]/',
+    'http://[fec0::1]/',
+    'http://[::ffff:10.0.0.1]/',
+    'http://[::ffff:169.254.169.254]/',
+    'http://[64:ff9b::7f00:1]/',
+    'http://224.0.0.1/',
+    'http://255.255.255.255/',
+  ])('%s is local', (url) => {
+    expect(isLocalNetworkHost(hostOf(url))).toBe(true);
+  });
+
+  it.each([
+    'https://images.example/',
+    'https://8.8.8.8/',
+    'https://172.32.0.1/',
+    'https://[2606:4700::1111]/',
+    'https://localhost.example.com/',
+    'https://127.0.0.1.nip.io/',
+  ])('%s is not (a name is judged by what it resolves to)', (url) => {
+    expect(isLocalNetworkHost(hostOf(url))).toBe(false);
+  });
+
+  it('is false for anything that is not an IP address', () => {
+    expect(isLocalNetworkAddress('images.example')).toBe(false);
+    expect(isLocalNetworkAddress('')).toBe(false);
   });
 });

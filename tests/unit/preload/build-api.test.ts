@@ -128,4 +128,16 @@ describe('buildLatchkeyApi (preload)', () => {
     expect(seen).toEqual([]);
     expect(ipc.emitter.eventNames()).toEqual([SESSION_STATE_EVENT]);
   });
+
+  it('never sends an input past the size bounds: main does not even receive it', async () => {
+    const ipc = fakeIpcRenderer();
+    const api = buildLatchkeyApi(ipc.invoke, ipc.on, ipc.off);
+    const patch: Record<string, number> = {};
+    for (let i = 0; i < 1_000_000; i++) patch[`k${i}`] = i;
+    const result = await api.updateMetadata({ patch });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(ipc.invocations).toEqual([]);
+    await api.updateMetadata({ patch: { country: 'NZ' } });
+    expect(ipc.invocations).toHaveLength(1);
+  });
 });

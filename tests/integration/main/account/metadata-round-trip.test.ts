@@ -47,6 +47,25 @@ describe('user metadata round trip', () => {
     expect(suite.idp.users.metadataOf(sub)).toEqual(afterDelete);
   });
 
+  it('metadata another application stored reaches the page when well-formed, and is a clear error when Latchkey cannot show it', async () => {
+    const { h, sub } = await signedIn('ada');
+    // Stored through the provider by something else than Latchkey (keys Latchkey would not set).
+    const foreign = { 'app.theme': 'dark', $plan: 'pro', ['k'.repeat(100)]: 1, notes: 'n'.repeat(3000) };
+    await suite.idp.users.replaceMetadata(sub, foreign);
+    expect(await h.invoke('getMetadata')).toEqual({ ok: true, value: foreign });
+
+    for (const hostile of [
+      { a: { b: { c: { d: { e: { f: 'six levels' } } } } } },
+      JSON.parse('{"__proto__":{"isAdmin":true}}') as Record<string, unknown>,
+      { list: Array.from({ length: 500 }, (_, i) => i) },
+    ]) {
+      await suite.idp.users.replaceMetadata(sub, hostile);
+      const result = await h.invoke('getMetadata');
+      expect(result).toMatchObject({ ok: false, error: { code: 'PROVIDER_ERROR' } });
+      expect((result as { error: { message: string } }).error.message).toMatch(/cannot show/);
+    }
+  });
+
   it('the PATCH answer is the new metadata: one request, no extra GET', async () => {
     const { account, sub } = await signedIn('grace');
     const start = suite.idp.requestLog.length;

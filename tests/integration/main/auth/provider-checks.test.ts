@@ -290,3 +290,77 @@ describe('what the provider does not offer', () => {
     expect(await codeOf(basic.endSessionUrl({}))).toBe('NOT_SUPPORTED');
   });
 });
+
+describe('one transport rule for every endpoint of an http loopback issuer', () => {
+  // A hostile (or misconfigured) local provider: its document, served over http on this computer,
+  // sends some endpoints over plain http to another machine. The document is the real one with those
+  // fields replaced (injected); requests to 192.0.2.10 (TEST-NET-1, RFC 5737) are recorded and fail
+  // at once instead of waiting for an unroutable address.
+  function hostileDocument(fields: Record<string, string>): { fetch: typeof fetch; offMachine: string[] } {
+    const offMachine: string[] = [];
+    const documentFetch = faultOn('/.well-known/openid-configuration', async (init) => {
+      const document = (await (
+        await fetch(`${suite.idp.issuer}/.well-known/openid-configuration`, init)
+      ).json()) as Record<string, unknown>;
+      return Response.json({ ...document, ...fields });
+    });
+    return {
+      offMachine,
+      fetch: async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (new URL(url).hostname === '192.0.2.10') {
+          offMachine.push(`${init?.method ?? 'GET'} ${url} ${String(init?.body ?? '')}`);
+          throw new TypeError('fetch failed');
+        }
+        return documentFetch(input, init);
+      },
+    };
+  }
+
+  it.each([
+    ['token_endpoint', 'http://192.0.2.10/token'],
+    ['revocation_endpoint', 'http://192.0.2.10/token/revocation'],
+    ['userinfo_endpoint', 'http://192.0.2.10/me'],
+    ['end_session_endpoint', 'http://192.0.2.10/session/end'],
+    ['authorization_endpoint', 'http://192.0.2.10/auth'],
+  ])(
+    'refuses a document sending %s over plain http off this computer (PROVIDER_ERROR), and sends nothing there',
+    async (field, value) => {
+      const tokens = await obtainTokens(suite.idp, ada);
+      const hostile = hostileDocument({ [field]: value });
+      const victim = createAuthClient(settingsFor(suite.idp), { fetch: hostile.fetch });
+      const opened: string[] = [];
+
+      const settle = (promise: Promise<unknown>) =>
+        promise.then(
+          () => 'accepted',
+          (error: unknown) => (error as { code?: string }).code,
+        );
+      const outcomes = {
+        discover: await settle(victim.discover()),
+        refresh: await settle(victim.refresh(tokens.refresh_token!)),
+        userinfo: await settle(victim.userinfo(tokens.access_token, ada.sub)),
+        revoke: await settle(
+          victim.revokeGrant({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token! }),
+        ),
+        endSession: await settle(victim.endSessionUrl({ idTokenHint: tokens.id_token! })),
+        signIn: await settle(
+          victim.signIn({ openExternal: async (url) => void opened.push(url), timeoutMs: 2_000 }),
+        ),
+      };
+
+      // Checked first, so that a failure shows what left this computer in clear text.
+      expect(hostile.offMachine).toEqual([]);
+      expect(outcomes).toEqual({
+        discover: 'PROVIDER_ERROR',
+        refresh: 'PROVIDER_ERROR',
+        userinfo: 'PROVIDER_ERROR',
+        revoke: 'PROVIDER_ERROR',
+        endSession: 'PROVIDER_ERROR',
+        signIn: 'PROVIDER_ERROR',
+      });
+      expect((await rejectionOf(victim.discover())).message).toContain(field);
+      expect(opened).toEqual([]);
+    },
+  );
+});

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES, type MethodName } from '../../../../common/channels';
 import { contract, type Result } from '../../../../common/contract';
 import { isErrorCode } from '../../../../common/errors';
@@ -191,5 +191,31 @@ describe('hostile input on every channel (fast-check)', () => {
     expect(invalidRuns).toBeGreaterThan(RUNS / 2);
     // ...and some valid ones must reach the real handler, or "a valid result" was never checked.
     expect(validRuns).toBeGreaterThan(0);
+  });
+});
+
+describe('hostile sizes are refused by counting, before the schema parses anything', () => {
+  it.each([
+    [
+      'a patch of one million keys',
+      () => ({ patch: Object.fromEntries(Array.from({ length: 1_000_000 }, (_, i) => [`k${i}`, i])) }),
+    ],
+    ['a list of one million items', () => ({ patch: { list: new Array(1_000_000).fill(0) } })],
+    ['ten megabytes of text', () => ({ patch: { note: 'x'.repeat(10_000_000) } })],
+    ['100,000 levels of nesting', () => ({ patch: { a: nested(100_000, 1, (inner) => [inner]) } })],
+  ])('%s: INVALID_INPUT, the schema never runs, nothing happens', async (_what, make) => {
+    const input = make();
+    const parse = vi.spyOn(contract.updateMetadata.input, 'safeParse');
+    const requests = h.idp.requestLog.length;
+    const metadata = h.idp.users.metadataOf(ada);
+    try {
+      const result = await h.invoke('updateMetadata', input);
+      expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      expect(parse).not.toHaveBeenCalled();
+      expect(h.idp.requestLog.length).toBe(requests);
+      expect(h.idp.users.metadataOf(ada)).toEqual(metadata);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

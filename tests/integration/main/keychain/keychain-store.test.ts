@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isLatchkeyError } from '../../../../main/errors';
 import {
@@ -5,6 +6,7 @@ import {
   type KeychainStore,
   type KeychainStoreOptions,
 } from '../../../../main/keychain/keychain-store';
+import { MAX_CHUNKS, MAX_VALUE_CHARS } from '../../../../main/keychain/item-layout';
 import { createSavedSession } from '../../../../main/session/saved-session';
 import {
   RECORD_FORMAT_VERSION,
@@ -180,6 +182,57 @@ describeOnPrivateKeyring('keychain store on the real keyring', () => {
       reason: expect.stringMatching(/missing/),
       removed: true,
     });
+    expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
+  });
+
+  it('refuses a tampered manifest naming 100 chunks after one read, before reading any chunk', async () => {
+    // Another program wrote 100 chunk items and a manifest naming them all, checksum included.
+    const generation = 'abcdef01';
+    const parts = Array.from({ length: 100 }, (_, index) => `part-${index};`);
+    for (const [index, part] of parts.entries()) {
+      await keyring.keytar.setPassword(keyring.service, `${MAIN}#chunk:${generation}:${index}`, part);
+    }
+    const text = parts.join('');
+    await keyring.keytar.setPassword(
+      keyring.service,
+      MAIN,
+      JSON.stringify({
+        v: 1,
+        kind: 'latchkey-split',
+        generation,
+        chunks: parts.length,
+        length: text.length,
+        sha256: createHash('sha256').update(text).digest('hex'),
+      }),
+    );
+
+    const store = storeWith({ maxItemBytes: 2560 });
+    const result = await store.read();
+
+    expect(result).toMatchObject({ kind: 'discarded', reason: expect.stringMatching(/index is damaged/) });
+    // The manifest only, removed: the launch does not walk what someone else wrote.
+    expect(store.stats()).toMatchObject({ reads: 1, deletes: 1, lists: 0 });
+    expect(await accountsIn(keyring.keytar, keyring.service)).not.toContain(MAIN);
+    // Where items are capped, deleting the session sweeps the rest, at most 2 × MAX_CHUNKS at a time.
+    const cleaner = storeWith({ maxItemBytes: 2560 });
+    await cleaner.delete();
+    expect(cleaner.stats().deletes).toBeLessThanOrEqual(1 + 2 * MAX_CHUNKS);
+    await storeWith({ maxItemBytes: 2560 }).delete();
+    expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
+  });
+
+  it('refuses a single item larger than any session Latchkey saves without parsing it, and never writes one', async () => {
+    await keyring.keytar.setPassword(keyring.service, MAIN, `{"v":1,"pad":"${'x'.repeat(MAX_VALUE_CHARS)}"}`);
+    const store = storeWith();
+    expect(await store.read()).toMatchObject({ kind: 'discarded', reason: expect.stringMatching(/larger/) });
+    expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
+
+    const error = await store.write('x'.repeat(MAX_VALUE_CHARS + 1)).catch((e: unknown) => e);
+    expectKeychainUnavailable(error, /too large/);
+    const split = await storeWith({ maxItemBytes: 512 })
+      .write('x'.repeat(256 * MAX_CHUNKS + 1))
+      .catch((e: unknown) => e);
+    expectKeychainUnavailable(split, /too large/);
     expect(await accountsIn(keyring.keytar, keyring.service)).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { accountsIn } from '../../../fixtures/keychain';
 import { describeOnPrivateKeyring } from '../../../fixtures/keyring-suite';
+import { startCaptureServer } from '../../../fixtures/capture-server';
 import { refreshTokens } from '../../../fixtures/idp-login';
 import {
   authClientFor,
@@ -72,6 +73,37 @@ describeOnPrivateKeyring('restore at launch', () => {
     expect(saved.kind === 'found' && saved.record.tokens.expiresAt).toBeGreaterThan(Date.now());
     expect(manager.diagnostics().lastRefreshAt).toEqual(expect.any(Number));
     manager.dispose();
+  });
+
+  it('sends the refresh token only to the provider when a tampered record names its issuer but another token endpoint', async () => {
+    // Another program of the same user rewrote the record in the keychain: right issuer and client,
+    // the provider's real endpoints, except the token endpoint, which is another service here.
+    const attacker = await startCaptureServer();
+    try {
+      const discovered = authClientFor(suite.idp);
+      await discovered.discover();
+      const record = await savedSession(suite.idp, 'ada', { expiresAt: Date.now() - 1_000 });
+      const { manager, mark } = await launchWith({
+        ...record,
+        provider: { ...discovered.knownMetadata()!, token_endpoint: `${attacker.url}/token` },
+      });
+
+      const state = await manager.restore();
+
+      expect(attacker.requests.map((request) => request.body)).toEqual([]);
+      expect(state.status).toBe('signedIn');
+      expect(requestsSince(suite.idp, mark)).toEqual(
+        expect.arrayContaining([DISCOVERY, TOKEN_POST, USERINFO]),
+      );
+      // What is saved back is what the provider's discovery listed.
+      const saved = await suite.saved().read();
+      expect(saved.kind === 'found' && saved.record.provider?.token_endpoint).toBe(
+        discovered.knownMetadata()!.token_endpoint,
+      );
+      manager.dispose();
+    } finally {
+      await attacker.close();
+    }
   });
 
   it('treats a token expiring within 60 s as expired', async () => {

@@ -4,7 +4,7 @@ import {
   openExternalWithBrowser,
   type BrowserOpenExternal,
 } from '../../../fixtures/browser';
-import { refreshTokens } from '../../../fixtures/idp-login';
+import { followAuthorizationUrl, refreshTokens } from '../../../fixtures/idp-login';
 import { accountsIn } from '../../../fixtures/keychain';
 import { describeOnPrivateKeyring } from '../../../fixtures/keyring-suite';
 import { authClientFor, managerFor, reach, requestsSince, TOKEN_POST, useSessionSuite } from './session-rig';
@@ -68,6 +68,26 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     // Sign-out: exactly one delete (items are never split here, so no listing for leftovers).
     await manager.signOut({ everywhere: false });
     expect(store.stats()).toMatchObject({ reads: 0, writes: 1, deletes: 1, lists: 0 });
+    manager.dispose();
+  });
+
+  it('a copy of the sign-in link used after the attempt ended signs nobody in (login CSRF)', async () => {
+    const { manager } = managerFor({ auth: authClientFor(suite.idp), store: suite.store() });
+    const attempt = manager.signIn().catch((error: unknown) => error);
+    const signingIn = await reach(manager, (state) => state.status === 'signingIn');
+    const link = (signingIn as { authorizationUrl: string }).authorizationUrl;
+    manager.cancelSignIn();
+    expect(await attempt).toMatchObject({ code: 'LOGIN_CANCELLED' });
+    expect(JSON.stringify(manager.getState())).not.toContain(link);
+
+    // Someone who kept the link (clipboard, the browser's command line) opens it as themselves.
+    const mark = suite.idp.requestLog.length;
+    const callback = await followAuthorizationUrl(suite.idp, link, 'grace');
+    expect(callback.searchParams.get('code')).toMatch(/./);
+    await expect(fetch(callback)).rejects.toThrow();
+
+    expect(manager.getState().status).toBe('signedOut');
+    expect(requestsSince(suite.idp, mark)).not.toContain(TOKEN_POST);
     manager.dispose();
   });
 

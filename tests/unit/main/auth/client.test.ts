@@ -80,9 +80,9 @@ describe('toTokenSet', () => {
 });
 
 /**
- * Saved metadata (AuthClient.useSavedMetadata) follows the same transport rule as discovery:
- * `allowInsecureRequests` only for an http issuer on loopback (RFC 9700 §2.6, RFC 8252 §8.3). A saved
- * copy with a plain-http endpoint for an https issuer must never be called.
+ * Saved metadata (AuthClient.useSavedMetadata) follows the same transport rule as discovery
+ * (RFC 9700 §2.6, RFC 8252 §8.3) and must be on the issuer's origin: a saved copy that breaks either
+ * is not used, and the provider's own discovery decides instead. Its endpoints are never called.
  */
 
 const settings: ProviderSettings = {
@@ -93,14 +93,14 @@ const settings: ProviderSettings = {
 };
 
 const requests: string[] = [];
-// Records instead of reaching the network: every request these tests expect to be refused.
+// Records instead of reaching the network: no provider answers in a unit test.
 const recordingFetch: typeof fetch = async (input) => {
   requests.push(String(input));
-  throw new Error('no request may be made');
+  throw new TypeError('fetch failed');
 };
 
 describe('saved metadata transport rules', () => {
-  it('refuses plain-http saved endpoints of an https issuer before any request (CONFIG_INVALID)', async () => {
+  it('never calls plain-http saved endpoints of an https issuer: discovery at the issuer runs instead', async () => {
     requests.length = 0;
     const saved: ProviderMetadata = {
       issuer: settings.issuer,
@@ -109,8 +109,9 @@ describe('saved metadata transport rules', () => {
     };
     const client = createAuthClient(settings, { fetch: recordingFetch });
     client.useSavedMetadata(saved);
-    expect(await codeOf(client.userinfo('access', 'sub'))).toBe('CONFIG_INVALID');
-    expect(requests).toEqual([]);
+    expect(client.knownMetadata()).toBeNull();
+    expect(await codeOf(client.userinfo('access', 'sub'))).toBe('NETWORK');
+    expect(requests).toEqual(['https://login.example.com/.well-known/openid-configuration']);
   });
 
   it('ignores saved metadata that names another issuer', () => {

@@ -227,6 +227,44 @@ describe('toAuthError', () => {
   });
 });
 
+describe('every provider text in an auth error goes through sanitizeProviderText', () => {
+  const HOSTILE = 'gnp.exe\u202e\u2066 ok\u200b\u0007\r\nforged line';
+  const messages = () => [
+    map(bodyError(400, `invalid_scope${HOSTILE}`, HOSTILE), 'refresh').message,
+    map(bodyError(400, 'invalid_grant', HOSTILE), 'codeExchange').message,
+    map(challenge(401, `invalid_client${HOSTILE}`), 'refresh').message,
+    map(
+      new AuthorizationResponseError('authorization response from the server is an error', {
+        cause: new URLSearchParams({
+          error: `access_denied${HOSTILE}`,
+          error_description: HOSTILE,
+          state: 's',
+        }),
+      }),
+      'codeExchange',
+    ).message,
+    map(
+      wrapped('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED', 'unexpected issuer', {
+        attribute: 'issuer',
+        expected: 'https://login.example/',
+        body: { issuer: `https://login.example/${HOSTILE}` },
+      }),
+      'discovery',
+    ).message,
+    map(
+      wrapped('OAUTH_JWT_CLAIM_COMPARISON_FAILED', 'unexpected claim', { claim: `aud${HOSTILE}` }),
+      'refresh',
+    ).message,
+  ];
+
+  it('no control, format (bidi, zero-width) or line-break character reaches the message', () => {
+    for (const message of messages()) {
+      expect(message).not.toMatch(/\p{C}/u);
+      expect(message).not.toContain('\n');
+    }
+  });
+});
+
 describe('sanitizeProviderText', () => {
   it('keeps provider text short, single-line and free of control characters', () => {
     expect(sanitizeProviderText('line one\nline\u0000 two')).toBe('line one line two');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { auth0LogoutUrl, looksLikeAuth0 } from '../../../../main/auth/provider-metadata';
+import {
+  auth0LogoutUrl,
+  discoveredEndpointProblem,
+  looksLikeAuth0,
+  savedEndpointsProblem,
+} from '../../../../main/auth/provider-metadata';
 
 describe('looksLikeAuth0', () => {
   it('recognises tenants on auth0.com, regional or not', () => {
@@ -44,5 +49,69 @@ describe('auth0LogoutUrl', () => {
   it('omits returnTo when none is given', () => {
     const url = new URL(auth0LogoutUrl('https://latchkey.auth0.com/', 'abc123'));
     expect([...url.searchParams.keys()]).toEqual(['client_id']);
+  });
+});
+
+describe('discoveredEndpointProblem: every endpoint passes the one transport rule', () => {
+  const loopback = {
+    issuer: 'http://127.0.0.1:4400',
+    authorization_endpoint: 'http://127.0.0.1:4400/auth',
+    token_endpoint: 'http://127.0.0.1:4400/token',
+  };
+
+  it('accepts https endpoints on other origins (Google, Microsoft) and http endpoints on this computer', () => {
+    expect(discoveredEndpointProblem(loopback)).toBeUndefined();
+    expect(
+      discoveredEndpointProblem({
+        issuer: 'https://accounts.google.com',
+        token_endpoint: 'https://oauth2.googleapis.com/token',
+        userinfo_endpoint: 'https://openidconnect.googleapis.com/v1/userinfo',
+        jwks_uri: 'https://www.googleapis.com/oauth2/v3/certs',
+      }),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['token_endpoint', 'http://login.example.com/token'],
+    ['revocation_endpoint', 'http://10.0.0.8/revoke'],
+    ['userinfo_endpoint', 'http://[::ffff:127.0.0.1]:4400/me'],
+    ['end_session_endpoint', 'http://127.0.0.1.nip.io/logout'],
+    ['jwks_uri', 'ftp://127.0.0.1/jwks'],
+    ['authorization_endpoint', 'javascript:alert(1)'],
+    ['token_endpoint', 'https://user:pw@login.example.com/token'],
+    ['token_endpoint', 'not a url'],
+  ])('refuses %s %s, even from an http loopback issuer', (field, value) => {
+    expect(discoveredEndpointProblem({ ...loopback, [field]: value })).toContain(field);
+  });
+});
+
+describe('savedEndpointsProblem: endpoints from the keychain only on the issuer origin', () => {
+  const issuer = 'https://login.example.com/';
+  const saved = {
+    issuer,
+    authorization_endpoint: 'https://login.example.com/authorize',
+    token_endpoint: 'https://login.example.com/oauth/token',
+    userinfo_endpoint: 'https://login.example.com/userinfo',
+  };
+
+  it('accepts a copy whose endpoints are all on the issuer origin', () => {
+    expect(savedEndpointsProblem(saved, issuer)).toBeUndefined();
+    expect(savedEndpointsProblem({ ...saved, issuer: 'https://login.example.com' }, issuer)).toBeUndefined();
+  });
+
+  it.each([
+    ['token_endpoint', 'https://evil.example/token'],
+    ['token_endpoint', 'https://login.example.com.evil.example/oauth/token'],
+    ['token_endpoint', 'https://login.example.com:8443/oauth/token'],
+    ['revocation_endpoint', 'http://login.example.com/oauth/revoke'],
+    ['userinfo_endpoint', 'https://openidconnect.googleapis.com/v1/userinfo'],
+    ['end_session_endpoint', 'https://evil.example/logout'],
+    ['jwks_uri', 'https://evil.example/jwks.json'],
+  ])('refuses %s %s (the discovery must confirm it)', (field, value) => {
+    expect(savedEndpointsProblem({ ...saved, [field]: value }, issuer)).toContain(field);
+  });
+
+  it('refuses a copy for another issuer', () => {
+    expect(savedEndpointsProblem({ ...saved, issuer: 'https://evil.example/' }, issuer)).toBeDefined();
   });
 });

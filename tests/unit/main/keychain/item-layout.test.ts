@@ -5,6 +5,8 @@ import {
   isChunkAccountOf,
   itemBytes,
   joinChunks,
+  MAX_CHUNKS,
+  MAX_VALUE_CHARS,
   parseManifest,
   planSplit,
 } from '../../../../main/keychain/item-layout';
@@ -67,5 +69,38 @@ describe('item layout', () => {
     expect(parseManifest('{"kind":"latchkey-split","v":1}')).toBeNull();
     expect(parseManifest('{"v":1,"tokens":{}}')).toBeNull();
     expect(parseManifest('garbage')).toBeNull();
+  });
+
+  it('refuses a manifest naming more chunks or characters than a value Latchkey writes can have', () => {
+    const manifest = (fields: Record<string, unknown>) =>
+      JSON.stringify({
+        v: 1,
+        kind: 'latchkey-split',
+        generation: '0a1b2c3d',
+        chunks: 2,
+        length: 2000,
+        sha256: 'f'.repeat(64),
+        ...fields,
+      });
+    expect(parseManifest(manifest({}))).not.toBeNull();
+    expect(parseManifest(manifest({ chunks: MAX_CHUNKS, length: MAX_VALUE_CHARS }))).not.toBeNull();
+    expect(parseManifest(manifest({ chunks: MAX_CHUNKS + 1 }))).toBeNull();
+    expect(parseManifest(manifest({ chunks: 1000, length: 1_000_000 }))).toBeNull();
+    expect(parseManifest(manifest({ length: MAX_VALUE_CHARS + 1 }))).toBeNull();
+    expect(parseManifest(manifest({ chunks: 30, length: 10 }))).toBeNull();
+    expect(parseManifest(manifest({ padding: 'x'.repeat(1000) }))).toBeNull();
+  });
+
+  it('a real session record at the Windows cap needs a few chunks, far under the cap', () => {
+    // A record with JWT-sized access and ID tokens and a long opaque refresh token.
+    const record = toAsciiJson({
+      accessToken: 'a'.repeat(2500),
+      idToken: 'i'.repeat(2000),
+      refreshToken: 'r'.repeat(1500),
+      pad: 'p'.repeat(2000),
+    });
+    const plan = planSplit(MAIN, record, 2560);
+    expect(plan.chunks.length).toBeLessThanOrEqual(7);
+    expect(plan.chunks.length * 4).toBeLessThanOrEqual(MAX_CHUNKS);
   });
 });

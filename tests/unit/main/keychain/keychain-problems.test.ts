@@ -18,6 +18,14 @@ describe('keychain problems', () => {
     expect(error.message).toMatch(explained);
   });
 
+  it('shows an unknown OS message on one line, without control or bidi characters', () => {
+    const error = keychainError(
+      'save your session',
+      new Error('denied \u202eexe.txt\u202c\r\nby\u0000 policy'),
+    );
+    expect(error.message).toBe('The system keychain refused to save your session: denied exe.txt by policy');
+  });
+
   it('explains a timeout in seconds', () => {
     expect(keychainTimeout('read your session', 3000).message).toMatch(/within 3 s .*password prompt/);
   });

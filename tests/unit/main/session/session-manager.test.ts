@@ -502,13 +502,57 @@ describe('signing in', () => {
     expect(r.manager.getState()).toMatchObject({
       status: 'signingIn',
       authorizationUrl: expect.stringContaining('/authorize'),
-      expiresAt: r.clock.now() + 10 * 60_000,
+      // The link finishes this sign-in for whoever holds it until then: five minutes (auth/client.ts).
+      expiresAt: r.clock.now() + 5 * 60_000,
     });
     browser.succeed();
     await expect(signingIn).resolves.toMatchObject({ sub: ADA.sub, name: 'Ada Lovelace' });
     expect(r.manager.getState().status).toBe('signedIn');
     expect((await r.savedRecord())?.subject).toBe(ADA.sub);
   });
+
+  it.each([
+    ['signed in', (browser: ReturnType<typeof completeWith>) => browser.succeed()],
+    [
+      'failed at the provider',
+      (browser: ReturnType<typeof completeWith>) =>
+        browser.fail(new LatchkeyError('PROVIDER_ERROR', 'declined')),
+    ],
+    [
+      'timed out',
+      (browser: ReturnType<typeof completeWith>) =>
+        browser.fail(new LatchkeyError('LOGIN_TIMEOUT', 'too slow')),
+    ],
+    [
+      'cancelled',
+      (_browser: ReturnType<typeof completeWith>, manager: SessionManager) => manager.cancelSignIn(),
+    ],
+  ])(
+    'once the attempt has %s, the link is in no state, diagnostics or log, and "open again" opens nothing',
+    async (_end, end) => {
+      const lines: string[] = [];
+      const record = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+      const r = rig({ log: { info: record, warn: record } });
+      const browser = completeWith(r);
+      const signingIn = r.manager.signIn().catch(() => undefined);
+      await flush();
+      const link = (r.manager.getState() as { authorizationUrl: string }).authorizationUrl;
+      expect(JSON.stringify(r.manager.diagnostics())).not.toContain(link);
+
+      end(browser, r.manager);
+      await signingIn;
+      await flush();
+
+      expect(r.manager.getState().status).not.toBe('signingIn');
+      const published = r.states.map((state) => JSON.stringify(state));
+      expect(published.at(-1)).not.toContain(link);
+      expect(JSON.stringify(r.manager.diagnostics())).not.toContain(link);
+      expect(lines.join('\n')).not.toContain(link);
+      const opened = r.opened.length;
+      await r.manager.reopenSignInPage();
+      expect(r.opened).toHaveLength(opened);
+    },
+  );
 
   it('cancel: signed out with no reason, and a grant that arrives late is revoked, not kept', async () => {
     const r = rig();

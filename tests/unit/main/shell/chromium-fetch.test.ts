@@ -1,8 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAvatarCache } from '../../../../main/avatar';
-import { silentLogger } from '../../../../main/log';
 import { createChromiumFetch, type ChromiumNet } from '../../../../main/shell/chromium-fetch';
 import { createFakeNet } from '../../../fixtures/fake-electron';
 
@@ -168,13 +166,5 @@ describe('createChromiumFetch', () => {
     });
     for (const redirect of ['manual', 'follow'] as const)
       await expect(fetch(`${base}/echo`, { redirect })).rejects.toThrow(TypeError);
-  });
-
-  it('main/avatar.ts follows a redirect one checked hop at a time through it and gets the picture', async () => {
-    const { fetch } = setup();
-    const avatars = createAvatarCache({ fetch, log: silentLogger });
-    const image = await avatars.get(`${base}/redirect`);
-    expect(image).toEqual({ body: PNG, contentType: 'image/png' });
-    expect(seen.map((request) => request.path)).toEqual(['/redirect', '/image']);
   });
 });

@@ -63,6 +63,20 @@ describe('isBrowserUrl (what the sign-in flow may open)', () => {
       expect(isBrowserUrl(url), url).toBe(false);
     }
   });
+
+  it('refuses plain http to another machine: the logout URL carries id_token_hint, the sign-in URL finishes a sign-in', () => {
+    for (const url of [
+      'http://login.example.com/oidc/logout?id_token_hint=eyJhbGciOi.x.y',
+      'http://192.168.1.20:4400/auth?client_id=latchkey-desktop&state=s',
+      'http://[::ffff:127.0.0.1]:4400/auth',
+      'http://127.0.0.1.nip.io:4400/auth',
+      'http://localhost.example.com/auth',
+    ]) {
+      expect(isBrowserUrl(url), url).toBe(false);
+    }
+    expect(isBrowserUrl('http://localhost:4400/session/end?id_token_hint=x')).toBe(true);
+    expect(isBrowserUrl('http://[::1]:4400/auth')).toBe(true);
+  });
 });
 
 describe('decideNavigation', () => {
