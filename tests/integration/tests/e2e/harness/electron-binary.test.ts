@@ -57,7 +57,9 @@ async function runElectronProject(extraEnv: Record<string, string>) {
   return { code, stderr, stats: parsed.stats, tests };
 }
 
-describe('the Playwright electron project with no Electron binary', () => {
+// Each case starts a whole Playwright process (config, global setup, one worker): seconds when the
+// machine is idle, longer when the rest of the suite shares its two cores.
+describe('the Playwright electron project with no Electron binary', { timeout: 120_000 }, () => {
   it('is skipped, with the reason, when the switch is off (the build machines)', async () => {
     const run = await runElectronProject({});
     expect(run.code, run.stderr).toBe(0);
