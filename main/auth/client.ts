@@ -264,6 +264,10 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         state: secrets.state,
         nonce: secrets.nonce,
       };
+      // OIDC Core §11: a request for offline_access must ask for consent, or a standard provider
+      // ignores it (ProviderSettings.offlineAccessPrompt).
+      if (settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access'))
+        parameters.prompt = 'consent';
       // Auth0 issues an access token for its Management API only when asked with `audience`.
       if (settings.audience) parameters.audience = settings.audience;
       const authorizationUrl = oidc.buildAuthorizationUrl(config, parameters).href;

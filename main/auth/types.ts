@@ -11,6 +11,14 @@ export interface ProviderSettings {
   /** Auth0 API audience (the Management API: https://TENANT/api/v2/). Sent as the `audience` parameter. */
   audience?: string;
   scopes: string[];
+  /**
+   * Whether an authorization request asking for `offline_access` also sends `prompt=consent`, as
+   * OIDC Core §11 requires ("MUST ensure that the prompt parameter contains consent"): standard
+   * providers (oidc-provider among them) otherwise drop offline_access and issue no refresh token,
+   * or one that dies with their browser session. Default true; Auth0 documents offline_access
+   * without it, so its settings turn it off (main/config/settings.ts).
+   */
+  offlineAccessPrompt?: boolean;
   /** Where the Auth0-compatible users API lives, or 'none' for providers without one. */
   usersApi: { kind: 'auth0'; baseUrl: string } | { kind: 'none' };
 }
