@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
-import { toAuthError } from './errors';
+import { answerExcerpt, toAuthError, type AuthOperation } from './errors';
 import { issuerTransport } from '../transport';
 import { startLoopbackReceiver } from './loopback-receiver';
 import { auth0LogoutUrl, looksLikeAuth0, trimProviderMetadata } from './provider-metadata';
@@ -72,6 +72,18 @@ async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined
   }
 }
 
+/**
+ * toAuthError with what the provider sent when it sent no OAuth error JSON (its status and a short,
+ * sanitised excerpt of the body), with the request's own `secrets` cut out of that excerpt.
+ */
+async function providerFailure(
+  error: unknown,
+  operation: AuthOperation,
+  secrets: readonly string[] = [],
+): Promise<LatchkeyError> {
+  return toAuthError(error, operation, await answerExcerpt(error, secrets));
+}
+
 interface AttemptSecrets {
   codeVerifier: string;
   state: string;
@@ -102,7 +114,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       // discovery() checks that the document names exactly this issuer (OIDC Discovery §4.3).
       return await oidc.discovery(url, settings.clientId, undefined, oidc.None(), options);
     } catch (error) {
-      throw toAuthError(error, 'discovery');
+      throw await providerFailure(error, 'discovery');
     }
   }
 
@@ -185,7 +197,8 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         idTokenExpected: true,
       });
     } catch (error) {
-      throw toAuthError(error, 'codeExchange');
+      const code = params.get('code') ?? '';
+      throw await providerFailure(error, 'codeExchange', [code, secrets.codeVerifier]);
     }
     const subject = response.claims()?.sub;
     if (!subject) throw new LatchkeyError('PROVIDER_ERROR', 'The provider sent no ID token subject.');
@@ -203,7 +216,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       // OIDC Core §5.3.2: the userinfo `sub` must equal the ID token's; openid-client enforces it.
       return (await oidc.fetchUserInfo(config, accessToken, expectedSubject)) as UserInfoClaims;
     } catch (error) {
-      throw toAuthError(error, 'userinfo');
+      throw await providerFailure(error, 'userinfo', [accessToken]);
     }
   }
 
@@ -223,7 +236,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       try {
         await oidc.tokenRevocation(config, token, { token_type_hint: hint });
       } catch (error) {
-        throw toAuthError(error, 'revoke');
+        throw await providerFailure(error, 'revoke', [token]);
       }
     });
   }
@@ -342,7 +355,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
           // the old one dies; without, the session keeps the one just used.
           response = await oidc.refreshTokenGrant(config, refreshToken);
         } catch (error) {
-          throw toAuthError(error, 'refresh');
+          throw await providerFailure(error, 'refresh', [refreshToken]);
         }
         // OIDC Core §12.2: an ID token from a refresh must name the same person as the original.
         const subject = response.claims()?.sub;
