@@ -154,7 +154,7 @@ describe('user metadata round trip', () => {
   it('invalid keys are refused at the IPC boundary, before any request', async () => {
     const { h } = await signedIn('ada');
     const start = suite.idp.requestLog.length;
-    const patches: MetadataPatch[] = [{}, { 'has space': 1 }, { constructor: 'x' }, { ['k'.repeat(65)]: 1 }];
+    const patches: MetadataPatch[] = [{}, { 'has.dot': 1 }, { constructor: 'x' }, { ['k'.repeat(65)]: 1 }];
     for (const patch of patches) {
       expect(await h.invoke('updateMetadata', { patch })).toMatchObject({
         ok: false,
