@@ -19,8 +19,6 @@ export interface AuthClientDeps {
   now?: () => number;
   /** Replaces fetch for every provider request (openid-client's customFetch). Tests use it to inject faults. */
   fetch?: typeof fetch;
-  /** Port of the loopback receiver; 0 (default) = an ephemeral port picked by the OS (RFC 8252 §7.3). */
-  loopbackPort?: number;
   /** Timeout of each HTTP request to the provider. */
   httpTimeoutMs?: number;
 }
@@ -264,7 +262,8 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
 
     const receiver = await startLoopbackReceiver({
       expectedState: secrets.state,
-      port: deps.loopbackPort ?? 0,
+      // The settings' fixed ports in order, else an ephemeral one (RFC 8252 §7.3).
+      ports: settings.redirectPorts ?? [],
       timeoutMs: options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
       signal,
     });

@@ -21,6 +21,12 @@ export interface ProviderSettings {
   offlineAccessPrompt?: boolean;
   /** Where the Auth0-compatible users API lives, or 'none' for providers without one. */
   usersApi: { kind: 'auth0'; baseUrl: string } | { kind: 'none' };
+  /**
+   * Fixed loopback ports for the redirect `http://127.0.0.1:{port}/callback`, tried in order when one
+   * is taken, for providers that compare redirect URIs exactly. Empty or absent: an ephemeral port
+   * per sign-in (RFC 8252 §7.3), which providers following that section accept.
+   */
+  redirectPorts?: number[];
 }
 
 export interface TokenSet {
