@@ -15,9 +15,61 @@ export interface Profile {
 /** Where the session is kept. `memory` means it ends with this run, and says why and what to do. */
 export type SessionStorage = { kind: 'keychain' } | { kind: 'memory'; problem: ErrorInfo; remedy: string };
 
+/**
+ * What a sign-out did, step by step: the result of the `signOut` IPC method, also carried by the
+ * signed-out state that follows it, so the signed-out screen can say it in plain words. Plain data
+ * (no token, no code); each field is a fact the renderer words as it likes (docs/ARCHITECTURE.md,
+ * "Life of a session", Sign-out).
+ */
+export interface SignOutReport {
+  /**
+   * The session saved on this computer (the keychain record):
+   * - `removed`: it is gone (deleted from the keychain; a session kept in memory ends with it);
+   * - `removeFailed`: the keychain refused to delete it, so it may still be there (the session is
+   *   ended in the app all the same);
+   * - `noSession`: there was no session to remove (already signed out).
+   */
+  thisComputer: 'removed' | 'removeFailed' | 'noSession';
+  /** The session's grant at the provider: was its refresh token revoked (RFC 7009)? */
+  revocation: RevocationReport;
+  /**
+   * The provider's own browser session ("sign out everywhere", OIDC RP-Initiated Logout):
+   * - `notRequested`: a plain sign-out leaves it alone;
+   * - `pageOpened`: the provider's sign-out page was opened in the browser (the person may have to
+   *   confirm there; Latchkey cannot see the outcome);
+   * - `notSupported`: the provider offers no way to end it (no end_session_endpoint, not Auth0);
+   * - `failed`: the page could not be opened (browser or provider configuration unavailable).
+   */
+  providerSession: 'notRequested' | 'pageOpened' | 'notSupported' | 'failed';
+}
+
+/**
+ * Whether the refresh token was revoked at the provider. When it was not, it stays valid there until
+ * it expires, though this computer no longer holds it; ending the provider's browser session is what
+ * the person can still do ("sign out everywhere").
+ */
+export type RevocationReport =
+  /** The provider confirmed the revocation. */
+  | { outcome: 'revoked' }
+  /** There was no session, so nothing to revoke. */
+  | { outcome: 'notNeeded' }
+  /**
+   * Not attempted, because the provider cannot do it for Latchkey: `noEndpoint` (its discovery
+   * document has no revocation_endpoint, RFC 8414 §2), `publicClientsNotAllowed` (it advertises
+   * revocation_endpoint_auth_methods_supported without "none": only confidential clients, and
+   * Latchkey is a public client, RFC 8252 §8.4).
+   */
+  | { outcome: 'notRevoked'; why: 'noEndpoint' | 'publicClientsNotAllowed' }
+  /**
+   * Attempted, and it failed: `unreachable` (network, timeout, 5xx, rate limit) or `refused` (the
+   * provider answered with an error). `error` is for the Diagnostics panel.
+   */
+  | { outcome: 'notRevoked'; why: 'unreachable' | 'refused'; error: ErrorInfo };
+
 /** Why the person is signed out, when it was not their own doing (or was, to confirm it). */
 export type SignedOutReason =
-  | { kind: 'signedOut' }
+  /** Their own sign-out; `report` arrives once it has finished (absent while it runs). */
+  | { kind: 'signedOut'; report?: SignOutReport }
   | { kind: 'revoked'; message: string }
   | { kind: 'recordUnreadable'; message: string }
   | { kind: 'signInFailed'; error: ErrorInfo };

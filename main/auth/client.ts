@@ -3,11 +3,12 @@ import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
 import { answerExcerpt, toAuthError, type AuthOperation } from './errors';
 import { issuerTransport } from '../transport';
 import { startLoopbackReceiver } from './loopback-receiver';
-import { auth0LogoutUrl, looksLikeAuth0, trimProviderMetadata } from './provider-metadata';
+import { auth0LogoutUrl, looksLikeAuth0, revocationSupport, trimProviderMetadata } from './provider-metadata';
 import type {
   AuthClient,
   ProviderMetadata,
   ProviderSettings,
+  RevocationOutcome,
   SignInOptions,
   SignInResult,
   TokenSet,
@@ -221,22 +222,35 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
   /**
    * RFC 7009, through the strongest token the grant holds: the refresh token when there is one
    * (§2.1: revoking it also invalidates the grant's access tokens where the provider supports that),
-   * else the access token. NOT_SUPPORTED when the provider has no revocation endpoint.
+   * else the access token. Not sent where the provider's discovery says it cannot work for a public
+   * client (revocationSupport); every outcome is returned, never thrown.
    */
-  function revokeGrant(tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>): Promise<void> {
+  async function revokeGrant(
+    tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>,
+  ): Promise<RevocationOutcome> {
     const [token, hint] = tokens.refreshToken
       ? [tokens.refreshToken, 'refresh_token']
       : [tokens.accessToken, 'access_token'];
-    return onProvider(async (config) => {
-      if (!config.serverMetadata().revocation_endpoint) {
-        throw new LatchkeyError('NOT_SUPPORTED', 'The provider does not offer token revocation (RFC 7009).');
-      }
-      try {
-        await oidc.tokenRevocation(config, token, { token_type_hint: hint });
-      } catch (error) {
-        throw await providerFailure(error, 'revoke', [token]);
-      }
-    });
+    try {
+      return await onProvider(async (config): Promise<RevocationOutcome> => {
+        switch (revocationSupport(config.serverMetadata())) {
+          case 'notOffered':
+            return { revoked: false, reason: 'noEndpoint' };
+          case 'confidentialOnly':
+            return { revoked: false, reason: 'publicClientsNotAllowed' };
+          default:
+            break;
+        }
+        try {
+          await oidc.tokenRevocation(config, token, { token_type_hint: hint });
+        } catch (error) {
+          throw await providerFailure(error, 'revoke', [token]);
+        }
+        return { revoked: true };
+      });
+    } catch (error) {
+      return { revoked: false, reason: 'failed', error: toAuthError(error, 'revoke') };
+    }
   }
 
   /**

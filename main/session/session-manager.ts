@@ -6,9 +6,11 @@ import type {
   SessionState,
   SessionStorage,
   SignedOutReason,
+  SignOutReport,
+  RevocationReport,
 } from '../../common/session-state';
 import { DEFAULT_SIGN_IN_TIMEOUT_MS } from '../auth/client';
-import type { AuthClient, UserInfoClaims } from '../auth/types';
+import type { AuthClient, RevocationOutcome, UserInfoClaims } from '../auth/types';
 import { isLatchkeyError, LatchkeyError, loginCancelled, toErrorInfo } from '../errors';
 import type { KeychainStore } from '../keychain/keychain-store';
 import { memoryStorage } from '../keychain/keychain-problems';
@@ -56,8 +58,12 @@ export interface SessionManager {
   reopenSignInPage(): Promise<void>;
   /** Validates now (resume, network back, "retry now"). Never drops the session on a network error. */
   recheck(): Promise<SessionState>;
-  /** Deletes the record, revokes the refresh token; `everywhere` also ends the provider's browser session. */
-  signOut(options: { everywhere: boolean }): Promise<void>;
+  /**
+   * Deletes the record, revokes the refresh token; `everywhere` also ends the provider's browser
+   * session. Says what was done (SignOutReport), and publishes it with the signed-out state. Already
+   * signed out, `everywhere` opens the provider's sign-out page only (without an ID token hint).
+   */
+  signOut(options: { everywhere: boolean }): Promise<SignOutReport>;
   /** A fresh profile from userinfo (one refresh-and-retry on 401); updates the cached profile. */
   fetchProfile(): Promise<Profile>;
   /**
@@ -300,14 +306,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
-  /** Deletes the record; never throws. */
-  async function deleteRecord(): Promise<void> {
+  /** Deletes the record; never throws. False when the keychain refused. */
+  async function deleteRecord(): Promise<boolean> {
     try {
       await saved.delete();
+      return true;
     } catch (error) {
-      // The record stays behind; its refresh token is revoked or rejected, so the next launch
-      // finds it refused and deletes it then.
+      // The record stays behind; where its refresh token was revoked, the next launch finds it
+      // refused and deletes it then.
       noteError(error);
+      return false;
     }
   }
 
@@ -660,38 +668,85 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   // ---- sign-out ---------------------------------------------------------------------------------
 
-  async function signOut({ everywhere }: { everywhere: boolean }): Promise<void> {
-    cancelSignIn();
-    const ended = session;
-    replaceSession(null);
-    resetRetry();
-    setPhase({ status: 'signedOut', reason: { kind: 'signedOut' } });
-    if (!ended) return;
-
-    let endSessionUrl: string | null = null;
-    if (everywhere) {
-      try {
-        endSessionUrl = await auth.endSessionUrl(
-          ended.tokens.idToken ? { idTokenHint: ended.tokens.idToken } : {},
-        );
-      } catch (error) {
-        noteError(error);
-      }
+  /** The revocation as the person is told of it; a failure is also kept for diagnostics. */
+  function revocationReport(outcome: RevocationOutcome): RevocationReport {
+    if (outcome.revoked) return { outcome: 'revoked' };
+    if (outcome.reason !== 'failed') {
+      log.warn(`session: the refresh token was not revoked (${outcome.reason})`);
+      return { outcome: 'notRevoked', why: outcome.reason };
     }
-    await deleteRecord();
-    // A failed revocation is reported, and the person is signed out anyway.
+    const error = noteError(outcome.error);
+    const unreachable = error.code === 'NETWORK' || error.code === 'RATE_LIMITED';
+    return { outcome: 'notRevoked', why: unreachable ? 'unreachable' : 'refused', error };
+  }
+
+  /** Opens the provider's sign-out page (RP-initiated logout); never throws. */
+  async function endProviderSession(idToken: string | undefined): Promise<SignOutReport['providerSession']> {
+    let url: string;
     try {
-      await auth.revokeGrant(ended.tokens);
+      url = await auth.endSessionUrl(idToken ? { idTokenHint: idToken } : {});
     } catch (error) {
       noteError(error);
+      return isLatchkeyError(error, 'NOT_SUPPORTED') ? 'notSupported' : 'failed';
     }
-    if (endSessionUrl) {
-      try {
-        await openExternal(endSessionUrl);
-      } catch (error) {
-        noteError(error);
-      }
+    try {
+      await openExternal(url);
+      return 'pageOpened';
+    } catch (error) {
+      noteError(error);
+      return 'failed';
     }
+  }
+
+  /** The report of the sign-out the signed-out screen shows now, if it shows one. */
+  function shownReport(): SignOutReport | undefined {
+    return phase.status === 'signedOut' && phase.reason?.kind === 'signedOut'
+      ? phase.reason.report
+      : undefined;
+  }
+
+  async function signOut({ everywhere }: { everywhere: boolean }): Promise<SignOutReport> {
+    cancelSignIn();
+    const ended = session;
+    if (!ended) {
+      // Already signed out: what is left is the provider's browser session, offered by the
+      // signed-out screen when the refresh token could not be revoked. The earlier facts stand.
+      const earlier = shownReport();
+      const report: SignOutReport = {
+        thisComputer: earlier?.thisComputer ?? 'noSession',
+        revocation: earlier?.revocation ?? { outcome: 'notNeeded' },
+        providerSession: everywhere
+          ? await endProviderSession(undefined)
+          : (earlier?.providerSession ?? 'notRequested'),
+      };
+      if (!session && !attempt && !disposed)
+        setPhase({ status: 'signedOut', reason: { kind: 'signedOut', report } });
+      return report;
+    }
+    replaceSession(null);
+    resetRetry();
+    // Shown at once; the report follows when the provider has answered.
+    const pending: SessionPhase = { status: 'signedOut', reason: { kind: 'signedOut' } };
+    setPhase(pending);
+
+    const removed = await deleteRecord();
+    // A failed revocation is reported, and the person is signed out anyway.
+    const revocation = revocationReport(
+      await auth.revokeGrant(ended.tokens).catch((error: unknown): RevocationOutcome => ({
+        revoked: false,
+        reason: 'failed',
+        error: asLatchkeyError(error),
+      })),
+    );
+    const providerSession = everywhere ? await endProviderSession(ended.tokens.idToken) : 'notRequested';
+    const report: SignOutReport = {
+      thisComputer: removed ? 'removed' : 'removeFailed',
+      revocation,
+      providerSession,
+    };
+    // Unless something else happened meanwhile (a new sign-in started).
+    if (phase === pending) setPhase({ status: 'signedOut', reason: { kind: 'signedOut', report } });
+    return report;
   }
 
   // ---- calls that need the access token ---------------------------------------------------------

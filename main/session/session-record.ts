@@ -68,6 +68,7 @@ const providerMetadataSchema = z.object({
   id_token_signing_alg_values_supported: z.array(z.string()).optional(),
   authorization_response_iss_parameter_supported: z.boolean().optional(),
   mfa_challenge_endpoint: z.string().optional(),
+  revocation_endpoint_auth_methods_supported: z.array(z.string()).optional(),
 });
 
 const recordSchema = z.object({

@@ -151,11 +151,16 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     if (saved.kind !== 'found') throw new Error('no record after sign-in');
     const mark = suite.idp.requestLog.length;
 
-    await manager.signOut({ everywhere: false });
+    const report = await manager.signOut({ everywhere: false });
 
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'revoked' },
+      providerSession: 'notRequested',
+    });
     expect(manager.getState()).toEqual({
       status: 'signedOut',
-      reason: { kind: 'signedOut' },
+      reason: { kind: 'signedOut', report },
       storage: { kind: 'keychain' },
     });
     expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
@@ -217,8 +222,15 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     // The provider goes away between sign-in and sign-out.
     await suite.idp.close();
     try {
-      await manager.signOut({ everywhere: false });
-      expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+      const report = await manager.signOut({ everywhere: false });
+      expect(manager.getState()).toMatchObject({
+        status: 'signedOut',
+        reason: { kind: 'signedOut', report },
+      });
+      expect(report).toMatchObject({
+        thisComputer: 'removed',
+        revocation: { outcome: 'notRevoked', why: 'unreachable', error: { code: 'NETWORK' } },
+      });
       expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
       expect(manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
     } finally {

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../../../common/session-state';
+import type { RevocationOutcome } from '../../../../main/auth/types';
 import { LatchkeyError } from '../../../../main/errors';
 import { createKeychainStore, type KeychainBackend } from '../../../../main/keychain/keychain-store';
 import { createSavedSession } from '../../../../main/session/saved-session';
@@ -436,19 +437,128 @@ describe('signing out', () => {
 
   it('everywhere also opens the provider logout page in the browser', async () => {
     const r = await signedInRig();
-    await r.manager.signOut({ everywhere: true });
+    const report = await r.manager.signOut({ everywhere: true });
     expect(r.opened).toEqual([`${SCRIPTED_SETTINGS.issuer}/logout`]);
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'revoked' },
+      providerSession: 'pageOpened',
+    });
   });
 
   it('a failed revocation is reported, and the person is signed out anyway', async () => {
     const r = await signedInRig();
-    r.provider.script.revokeGrant = () => {
-      throw PROVIDER_FAILURES.network();
-    };
-    await r.manager.signOut({ everywhere: false });
+    r.provider.script.revokeGrant = () => ({
+      revoked: false,
+      reason: 'failed',
+      error: PROVIDER_FAILURES.network(),
+    });
+    const report = await r.manager.signOut({ everywhere: false });
     expect(r.manager.getState().status).toBe('signedOut');
     expect(await r.savedRecord()).toBeNull();
     expect(r.manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: {
+        outcome: 'notRevoked',
+        why: 'unreachable',
+        error: { code: 'NETWORK', message: PROVIDER_FAILURES.network().message },
+      },
+      providerSession: 'notRequested',
+    });
+  });
+
+  it('reports what was done, and the signed-out state carries the same report once it is known', async () => {
+    const r = await signedInRig();
+    const revocation = held<RevocationOutcome>();
+    r.provider.script.revokeGrant = () => revocation.promise;
+    const signingOut = r.manager.signOut({ everywhere: false });
+    await flush();
+    // Shown signed out at once; the report follows the provider's answer.
+    expect(r.manager.getState()).toEqual({
+      status: 'signedOut',
+      reason: { kind: 'signedOut' },
+      storage: { kind: 'keychain' },
+    });
+    revocation.resolve({ revoked: true });
+    const report = await signingOut;
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'revoked' },
+      providerSession: 'notRequested',
+    });
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'signedOut', report },
+    });
+  });
+
+  it('says the token was not revoked, and why, when the provider cannot revoke for a public client', async () => {
+    for (const reason of ['noEndpoint', 'publicClientsNotAllowed'] as const) {
+      const r = await signedInRig();
+      r.provider.script.revokeGrant = () => ({ revoked: false, reason });
+      const report = await r.manager.signOut({ everywhere: false });
+      expect(report.revocation).toEqual({ outcome: 'notRevoked', why: reason });
+      expect(report.thisComputer).toBe('removed');
+      expect(await r.savedRecord()).toBeNull();
+    }
+  });
+
+  it('a refused revocation is "refused" with the provider\'s error; a keychain that will not delete is said too', async () => {
+    const r = await signedInRig();
+    const refusal = new LatchkeyError(
+      'PROVIDER_ERROR',
+      'The provider answered HTTP 401 with an empty body while revoking the session.',
+    );
+    r.provider.script.revokeGrant = () => ({ revoked: false, reason: 'failed', error: refusal });
+    r.backend.deletePassword = async () => {
+      throw new Error(KEYRING_ERRORS.locked);
+    };
+    const report = await r.manager.signOut({ everywhere: false });
+    expect(report).toEqual({
+      thisComputer: 'removeFailed',
+      revocation: { outcome: 'notRevoked', why: 'refused', error: refusal.toInfo() },
+      providerSession: 'notRequested',
+    });
+    expect(r.manager.getState().status).toBe('signedOut');
+  });
+
+  it('signed out already, "everywhere" opens the provider sign-out page and keeps the earlier facts', async () => {
+    const r = await signedInRig();
+    r.provider.script.revokeGrant = () => ({ revoked: false, reason: 'publicClientsNotAllowed' });
+    await r.manager.signOut({ everywhere: false });
+    expect(r.opened).toEqual([]);
+    const report = await r.manager.signOut({ everywhere: true });
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'notRevoked', why: 'publicClientsNotAllowed' },
+      providerSession: 'pageOpened',
+    });
+    expect(r.opened).toEqual([`${SCRIPTED_SETTINGS.issuer}/logout`]);
+    // No ID token any more: the session is gone.
+    expect(r.provider.callsOf('endSessionUrl')).toEqual([{ op: 'endSessionUrl' }]);
+    expect(r.provider.callsOf('revokeGrant')).toHaveLength(1);
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'signedOut', report },
+    });
+  });
+
+  it('"everywhere" says when the provider has no way to end its browser session, or the browser fails', async () => {
+    const r = await signedInRig();
+    r.provider.endSessionUrl = async () => {
+      throw new LatchkeyError(
+        'NOT_SUPPORTED',
+        'The provider does not offer a way to end its browser session.',
+      );
+    };
+    expect((await r.manager.signOut({ everywhere: true })).providerSession).toBe('notSupported');
+    const again = await signedInRig({
+      openExternal: async () => {
+        throw new Error('no browser');
+      },
+    });
+    expect((await again.manager.signOut({ everywhere: true })).providerSession).toBe('failed');
   });
 
   it('during a refresh: stays signed out, writes nothing, and revokes the grant the refresh brought', async () => {
