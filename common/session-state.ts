@@ -81,8 +81,20 @@ export type SessionPhase =
   /** Shown at once at launch from the keychain's cached profile while the provider is asked. */
   | { status: 'restoring'; profile: Profile }
   | { status: 'signedIn'; profile: Profile; validatedAt: number; accessTokenExpiresAt: number }
-  /** The provider is unreachable; the session and its tokens are kept and re-checked by themselves. */
-  | { status: 'offline'; profile: Profile; since: number; nextRetryAt: number; lastError: ErrorInfo };
+  /**
+   * The session could not be confirmed (the provider is unreachable, or answered without confirming
+   * it); the session and its tokens are kept. `nextRetryAt` is the next automatic re-check, or null
+   * when Latchkey has stopped checking by itself because the provider keeps refusing in the same way
+   * (main/session/session-manager.ts, failureOutcome); "Retry now", waking and the network coming
+   * back still check.
+   */
+  | {
+      status: 'offline';
+      profile: Profile;
+      since: number;
+      nextRetryAt: number | null;
+      lastError: ErrorInfo;
+    };
 
 /** Times are epoch milliseconds. */
 export type SessionState = SessionPhase & { storage: SessionStorage };

@@ -154,16 +154,30 @@ const MESSAGES = {
 } as const;
 
 /**
- * What a failed provider call means for the session: the one decision, in one place.
+ * What a failed provider call means for the session: the one decision, in one place. The codes come
+ * from main/auth/errors.ts, where what each answer of the token endpoint means is written once
+ * (`refreshRefusal`, RFC 6749 §5.2).
  * - `end`: the provider refused the grant (SESSION_EXPIRED): delete the record, say why.
  * - `none`: the session was already gone (signed out or replaced while the call ran).
- * - `offline`: anything else (network, timeout, 5xx, a provider error): keep the session, retry.
+ * - `offline`: the provider could not be reached or asked to wait (NETWORK: network, timeout, 3xx,
+ *   408, 5xx; RATE_LIMITED: 429). Transient by nature: keep the session, retry with backoff for as
+ *   long as it lasts.
+ * - `refused`: the provider answered, but not in a way that confirms the session and not with a
+ *   refused grant (invalid_client, a 4xx with no known meaning, a failed check of its answer). Keep
+ *   the session (only a refused grant ends one) and retry with backoff; but the same request is
+ *   likely to get the same answer forever, so after REFUSALS_BEFORE_PAUSE of them in a row the
+ *   automatic re-checks stop (`nextRetryAt: null`) and the person is told what to do. Waking, the
+ *   network coming back and "Retry now" still check.
  */
-function failureOutcome(error: unknown): 'end' | 'none' | 'offline' {
+function failureOutcome(error: unknown): 'end' | 'none' | 'offline' | 'refused' {
   if (isLatchkeyError(error, 'SESSION_EXPIRED')) return 'end';
   if (isLatchkeyError(error, 'NOT_SIGNED_IN')) return 'none';
-  return 'offline';
+  if (isLatchkeyError(error, 'NETWORK') || isLatchkeyError(error, 'RATE_LIMITED')) return 'offline';
+  return 'refused';
 }
+
+/** Consecutive `refused` answers after which the automatic re-checks stop (see failureOutcome). */
+export const REFUSALS_BEFORE_PAUSE = 3;
 
 const DEFAULT_LEEWAY_MS = 60_000;
 
@@ -324,6 +338,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   let retryTimer: unknown = null;
   let retryAttempt = 0;
   let offlineSince: number | null = null;
+  /** `refused` answers in a row (failureOutcome); only a confirmation or a new session resets it. */
+  let refusalsInARow = 0;
 
   /** Stops the pending re-check; the backoff keeps counting. */
   function cancelRetry(): void {
@@ -331,14 +347,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     retryTimer = null;
   }
 
-  /** The provider answered, or the session ended: no re-check pending, the backoff starts over. */
+  /** The provider confirmed, or the session ended: no re-check pending, the backoff starts over. */
   function resetRetry(): void {
     cancelRetry();
     retryAttempt = 0;
     offlineSince = null;
+    refusalsInARow = 0;
   }
 
-  function goOffline(error: unknown): void {
+  /** Keeps the session, offline; re-checks with backoff unless `automatic` is false. */
+  function goOffline(error: unknown, automatic = true): void {
     const info = noteError(error);
     if (!session || disposed) return;
     cancelRetry();
@@ -349,9 +367,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       status: 'offline',
       profile: session.profile,
       since: offlineSince,
-      nextRetryAt: now() + delay,
+      nextRetryAt: automatic ? now() + delay : null,
       lastError: info,
     });
+    if (!automatic) {
+      log.warn(`session: the provider refused ${refusalsInARow} times in a row; automatic re-checks stop`);
+      return;
+    }
     retryTimer = timers.setTimeout(() => {
       retryTimer = null;
       void recheck();
@@ -378,6 +400,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return;
       case 'offline':
         goOffline(error);
+        return;
+      case 'refused':
+        refusalsInARow += 1;
+        goOffline(error, refusalsInARow < REFUSALS_BEFORE_PAUSE);
     }
   }
 

@@ -16,6 +16,7 @@ import {
   type SessionManagerOptions,
   type SessionTimers,
   backoffDelay,
+  REFUSALS_BEFORE_PAUSE,
 } from '../../../../main/session/session-manager';
 import {
   profileFromClaims,
@@ -300,6 +301,77 @@ describe('what a failure means', () => {
     expect(r.manager.getState().status).toBe('signedIn');
     expect(r.clock.pendingDelays()).toEqual([]);
     expect(await r.savedRecord()).not.toBeNull();
+  });
+
+  it('a provider that keeps refusing in the same way (invalid_client) keeps the session, and stops the automatic re-checks after three refusals', async () => {
+    const r = await signedInRig();
+    const invalidClient = new LatchkeyError(
+      'PROVIDER_ERROR',
+      'The provider refused Latchkey itself while renewing the session (invalid_client). Signing in again will not help.',
+    );
+    r.provider.script.refresh = () => {
+      throw invalidClient;
+    };
+    await r.clock.advance(2 * 3600_000); // the access token expired: every check needs a refresh
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: r.clock.now() + 1_000 });
+    await r.clock.advance(1_000);
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: r.clock.now() + 2_000 });
+    await r.clock.advance(2_000);
+    expect(r.provider.callsOf('refresh')).toHaveLength(REFUSALS_BEFORE_PAUSE);
+    expect(r.manager.getState()).toMatchObject({
+      status: 'offline',
+      nextRetryAt: null,
+      lastError: invalidClient.toInfo(),
+    });
+    expect(r.clock.pendingDelays()).toEqual([]);
+    await r.clock.advance(3_600_000);
+    expect(r.provider.callsOf('refresh')).toHaveLength(REFUSALS_BEFORE_PAUSE);
+    // Kept: a refusal of the app is not a refused grant.
+    expect(await r.savedRecord()).not.toBeNull();
+
+    // "Retry now" (or waking, or the network coming back) still asks; an answer resumes normal life.
+    r.provider.script.refresh = () => issuedTokens(r.clock.now());
+    await r.manager.recheck();
+    expect(r.manager.getState().status).toBe('signedIn');
+  });
+
+  it('network failures between refusals neither count nor clear them; a confirmation clears them', async () => {
+    const r = await signedInRig();
+    const refusal = () => {
+      throw new LatchkeyError(
+        'PROVIDER_ERROR',
+        'The provider answered HTTP 403 with an empty body while reading the profile.',
+      );
+    };
+    r.provider.script.userinfo = refusal;
+    await r.manager.recheck();
+    await r.manager.recheck();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: expect.any(Number) });
+    r.provider.script.userinfo = refusal;
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: null });
+
+    r.provider.script.userinfo = () => ({ ...ADA });
+    await r.manager.recheck();
+    r.provider.script.userinfo = refusal;
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: expect.any(Number) });
+  });
+
+  it('an unreachable provider never stops the automatic re-checks', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    for (let i = 0; i < 10; i += 1) await r.clock.advance(8_000);
+    expect(r.provider.callsOf('userinfo').length).toBeGreaterThan(10);
+    expect(r.clock.pendingDelays()).toEqual([8_000]);
   });
 
   it('after coming back, the next outage starts the backoff from the first delay again', async () => {
