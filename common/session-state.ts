@@ -74,13 +74,35 @@ export type SignedOutReason =
   | { kind: 'recordUnreadable'; message: string }
   | { kind: 'signInFailed'; error: ErrorInfo };
 
+/**
+ * Present on a session whose provider granted less than Latchkey asked for (RFC 6749 §5.1: the token
+ * response's `scope` lists what was granted; absent, it is what was asked), so the person can be told
+ * what that means for them.
+ */
+export interface GrantShortfall {
+  /** Scopes asked for and not granted, in the order asked (`openid` is never listed: no sign-in without it). */
+  missingScopes: string[];
+  /**
+   * False when the provider issued no refresh token: the session cannot be renewed, and the person
+   * signs in again once the access token expires (at the latest at the next launch after that).
+   */
+  renewable: boolean;
+}
+
 export type SessionPhase =
   | { status: 'signedOut'; reason?: SignedOutReason }
   /** The system browser is showing the provider's page. The URL is public (no secret in it). */
   | { status: 'signingIn'; authorizationUrl: string; startedAt: number; expiresAt: number }
   /** Shown at once at launch from the keychain's cached profile while the provider is asked. */
   | { status: 'restoring'; profile: Profile }
-  | { status: 'signedIn'; profile: Profile; validatedAt: number; accessTokenExpiresAt: number }
+  | {
+      status: 'signedIn';
+      profile: Profile;
+      validatedAt: number;
+      accessTokenExpiresAt: number;
+      /** Only when the provider granted less than asked. */
+      grant?: GrantShortfall;
+    }
   /**
    * The session could not be confirmed (the provider is unreachable, or answered without confirming
    * it); the session and its tokens are kept. `nextRetryAt` is the next automatic re-check, or null
@@ -94,6 +116,8 @@ export type SessionPhase =
       since: number;
       nextRetryAt: number | null;
       lastError: ErrorInfo;
+      /** Only when the provider granted less than asked. */
+      grant?: GrantShortfall;
     };
 
 /** Times are epoch milliseconds. */

@@ -1,6 +1,7 @@
 import type { Diagnostics } from '../../common/diagnostics';
 import type { ErrorInfo } from '../../common/errors';
 import type {
+  GrantShortfall,
   Profile,
   SessionPhase,
   SessionState,
@@ -10,6 +11,7 @@ import type {
   RevocationReport,
 } from '../../common/session-state';
 import { DEFAULT_SIGN_IN_TIMEOUT_MS } from '../auth/client';
+import { revocationSupport } from '../auth/provider-metadata';
 import type { AuthClient, RevocationOutcome, UserInfoClaims } from '../auth/types';
 import { isLatchkeyError, LatchkeyError, loginCancelled, toErrorInfo } from '../errors';
 import type { KeychainStore } from '../keychain/keychain-store';
@@ -17,6 +19,8 @@ import { memoryStorage } from '../keychain/keychain-problems';
 import type { Logger } from '../log';
 import { createSavedSession, type SavedRead } from './saved-session';
 import {
+  grantedScopes,
+  grantShortfall,
   profileFromClaims,
   recordFromSignIn,
   renewedRecord,
@@ -258,12 +262,19 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     publish();
   }
 
+  /** What the provider granted less than asked for this session, if anything (shown with it). */
+  function shortfallOf(record: SessionRecord): { grant?: GrantShortfall } {
+    const grant = grantShortfall(record.tokens, auth.settings.scopes);
+    return grant ? { grant } : {};
+  }
+
   function signedInPhase(record: SessionRecord): SessionPhase {
     return {
       status: 'signedIn',
       profile: record.profile,
       validatedAt: lastValidatedAt ?? now(),
       accessTokenExpiresAt: record.tokens.expiresAt,
+      ...shortfallOf(record),
     };
   }
 
@@ -369,6 +380,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       since: offlineSince,
       nextRetryAt: automatic ? now() + delay : null,
       lastError: info,
+      ...shortfallOf(session),
     });
     if (!automatic) {
       log.warn(`session: the provider refused ${refusalsInARow} times in a row; automatic re-checks stop`);
@@ -672,6 +684,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   /** A finished sign-in becomes the session: saved (or kept in memory), then shown signed in. */
   async function startSession(record: SessionRecord): Promise<Profile> {
+    const grant = grantShortfall(record.tokens, auth.settings.scopes);
+    if (grant) {
+      log.warn(
+        `session: the provider granted less than asked: missing [${grant.missingScopes.join(' ')}], ${grant.renewable ? 'with' : 'without'} a refresh token`,
+      );
+    }
     replaceSession(record);
     lastValidatedAt = now();
     resetRetry();
@@ -798,6 +816,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   function diagnostics(): Diagnostics {
     const stats = store.stats();
+    const known = auth.knownMetadata() ?? session?.provider ?? null;
     return {
       issuer: auth.settings.issuer,
       clientId: auth.settings.clientId,
@@ -811,6 +830,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       lastValidatedAt,
       lastError,
       usersApi: auth.settings.usersApi.kind,
+      redirectPorts: [...(auth.settings.redirectPorts ?? [])],
+      offlineAccessPrompt: auth.settings.offlineAccessPrompt !== false,
+      scopes: {
+        requested: [...auth.settings.scopes],
+        granted: session ? grantedScopes(session.tokens, auth.settings.scopes) : null,
+        grantedStated: session?.tokens.scope !== undefined,
+        refreshToken: session?.tokens.refreshToken !== undefined,
+      },
+      revocation: known ? revocationSupport(known) : null,
     };
   }
 

@@ -495,6 +495,38 @@ describe('the access token', () => {
   });
 });
 
+describe('what the provider granted', () => {
+  it('a session granted less than asked says so in its state, signed in and offline, and in diagnostics', async () => {
+    const r = rig();
+    const record = recordFor(
+      r.clock.now(),
+      issuedTokens(r.clock.now(), { scope: 'openid', refreshToken: undefined }),
+    );
+    delete (record.tokens as { refreshToken?: string }).refreshToken;
+    await r.saveRecord(record);
+    await r.manager.restore();
+    const grant = { missingScopes: ['profile', 'email', 'offline_access'], renewable: false };
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', grant });
+    expect(r.manager.diagnostics().scopes).toEqual({
+      requested: SCRIPTED_SETTINGS.scopes,
+      granted: ['openid'],
+      grantedStated: true,
+      refreshToken: false,
+    });
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', grant });
+  });
+
+  it('a session granted everything it asked for has no grant note', async () => {
+    const r = await signedInRig();
+    expect(r.manager.getState()).not.toHaveProperty('grant');
+    expect(r.manager.diagnostics().scopes).toMatchObject({ grantedStated: false, refreshToken: true });
+  });
+});
+
 describe('signing out', () => {
   it('deletes the record and revokes the grant through its refresh token', async () => {
     const r = await signedInRig();
