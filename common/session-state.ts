@@ -92,7 +92,18 @@ export interface GrantShortfall {
 export type SessionPhase =
   | { status: 'signedOut'; reason?: SignedOutReason }
   /** The system browser is showing the provider's page. The URL is public (no secret in it). */
-  | { status: 'signingIn'; authorizationUrl: string; startedAt: number; expiresAt: number }
+  | {
+      status: 'signingIn';
+      authorizationUrl: string;
+      startedAt: number;
+      expiresAt: number;
+      /**
+       * The loopback redirect URI this attempt waits on, and whether its port is a configured fixed
+       * one: the waiting screen says what to register when the browser shows a redirect error
+       * (providers that compare redirect URIs exactly refuse any other port, with no way back).
+       */
+      redirect: { uri: string; fixedPort: boolean };
+    }
   /** Shown at once at launch from the keychain's cached profile while the provider is asked. */
   | { status: 'restoring'; profile: Profile }
   | {

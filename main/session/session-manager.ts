@@ -183,6 +183,15 @@ function failureOutcome(error: unknown): 'end' | 'none' | 'offline' | 'refused' 
 /** Consecutive `refused` answers after which the automatic re-checks stop (see failureOutcome). */
 export const REFUSALS_BEFORE_PAUSE = 3;
 
+/** The redirect_uri an authorization URL carries ('' if it has none). */
+function redirectUriOf(authorizationUrl: string): string {
+  try {
+    return new URL(authorizationUrl).searchParams.get('redirect_uri') ?? '';
+  } catch {
+    return '';
+  }
+}
+
 const DEFAULT_LEEWAY_MS = 60_000;
 
 const realTimers: SessionTimers = {
@@ -657,6 +666,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
             authorizationUrl: url,
             startedAt: mine.startedAt,
             expiresAt: mine.expiresAt,
+            redirect: {
+              uri: redirectUriOf(url),
+              fixedPort: (auth.settings.redirectPorts?.length ?? 0) > 0,
+            },
           });
         },
       });

@@ -30,6 +30,13 @@ test.describe('first sign-in', () => {
     const url = await app.nextExternalUrl();
     await expect(screen(page, 'signing-in')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible();
+    // What to check if the provider refuses the redirect address: the exact URI this attempt waits on.
+    const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+    expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    await expect(page.getByTestId('redirect-hint')).toContainText(redirectUri);
+    await expect(page.getByTestId('redirect-hint')).toContainText(
+      `"redirectPorts": [${new URL(redirectUri).port}]`,
+    );
 
     // The clipboard is refused in this headless page: the link is offered in a selectable field instead.
     await page.getByRole('button', { name: 'Copy the link' }).click();

@@ -51,7 +51,14 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
       picture: ada?.picture,
     });
     expect(states.map((state) => state.status)).toEqual(['signingIn', 'signedIn']);
-    expect(states[0]).toMatchObject({ authorizationUrl: browserLogin.openedUrls[0] });
+    expect(states[0]).toMatchObject({
+      authorizationUrl: browserLogin.openedUrls[0],
+      // An ephemeral port, exactly the redirect_uri the request carries.
+      redirect: {
+        uri: new URL(browserLogin.openedUrls[0]!).searchParams.get('redirect_uri'),
+        fixedPort: false,
+      },
+    });
     expect((await browserLogin.lastLogin()).status).toBe(200);
     // Sign-in: exactly one write, no read.
     expect(store.stats()).toMatchObject({ reads: 0, writes: 1, deletes: 0, lists: 0 });
