@@ -59,6 +59,26 @@ test.describe('first sign-in', () => {
   });
 });
 
+test.describe('a provider that grants less than asked (partial consent)', () => {
+  test.use({ providerOptions: { behaviour: { consent: 'partial-allowed' } } });
+
+  test('says what is missing and that the person will have to sign in again', async ({
+    app,
+    browser,
+    provider,
+  }) => {
+    await signIn(app, browser, provider, 'ada', undefined, ['profile', 'email', 'offline_access']);
+    const notice = app.page.getByTestId('grant-notice');
+    await expect(notice).toContainText('you will need to sign in again when this session expires');
+    await expect(notice).toContainText('did not share your name and picture');
+    await expect(notice).toContainText('did not share your email address');
+    await app.page.getByRole('button', { name: 'Show diagnostics' }).click();
+    await expect(app.page.getByTestId('diagnostics-granted-scopes')).toHaveText(
+      'openid read:current_user update:current_user_metadata',
+    );
+  });
+});
+
 test.describe('the local demo provider', () => {
   test.skip(
     ({ appKind }) => appKind === 'electron',
