@@ -33,6 +33,14 @@ export const AUTH0_SCOPES = [
   'update:current_user_metadata',
 ] as const;
 
+/**
+ * The fixed redirect ports an Auth0 domain stands for. Auth0 compares callback URLs exactly, port
+ * included, in its quickstarts ("Allowed Callback URLs"), and no Auth0 document says it ignores the
+ * port of a loopback redirect as RFC 8252 §7.3 asks; so the README has `http://127.0.0.1:53682/callback`
+ * and `http://127.0.0.1:53683/callback` registered, the second for when the first port is busy.
+ */
+export const AUTH0_REDIRECT_PORTS = [53682, 53683] as const;
+
 /** A generic OpenID provider: the standard claims and a refresh token, nothing provider-specific. */
 export const GENERIC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
@@ -109,9 +117,10 @@ export function configurationHelp(settingsFile: string): string {
     '  { "issuer": "https://login.example.com/", "clientId": "YOUR-CLIENT-ID" }',
     '',
     `Environment variables (${HELP_ORDER.map((field) => ENV_NAMES[field]).join(', ')}) and flags (${HELP_ORDER.map((field) => `${FLAG_NAMES[field]}=`).join(', ')}) work too.`,
-    'The client must be a native (public) application allowing the redirect http://127.0.0.1/callback',
-    '(any port). A provider that compares it exactly needs http://127.0.0.1:PORT/callback registered and',
-    '"redirectPorts": [PORT] here; see "Compatibility" in the README.',
+    'The client must be a native (public) application. Register the redirect URIs',
+    `${AUTH0_REDIRECT_PORTS.map((port) => `http://127.0.0.1:${port}/callback`).join(' and ')} for Auth0;`,
+    'for another provider http://127.0.0.1/callback (any port), or, if it compares redirect URIs',
+    'exactly, http://127.0.0.1:PORT/callback with "redirectPorts": [PORT] here. See "Compatibility" in the README.',
     'Then start Latchkey again.',
   ].join('\n');
 }
@@ -140,6 +149,7 @@ function expandAuth0Domain(layer: ConfigLayer): ConfigLayer {
     // Auth0 documents offline_access without prompt=consent, which would show its consent screen on
     // every sign-in: https://auth0.com/docs/secure/tokens/refresh-tokens/get-refresh-tokens
     offlineAccessPrompt: { value: 'false', source },
+    redirectPorts: { value: AUTH0_REDIRECT_PORTS.join(','), source },
   };
   const { auth0Domain: _domain, ...explicit } = layer;
   return { ...expanded, ...explicit };

@@ -73,7 +73,8 @@ describe('an Auth0 domain', () => {
       audience: 'https://tenant.eu.auth0.com/api/v2/',
       scopes: [...AUTH0_SCOPES],
       usersApi: { kind: 'auth0', baseUrl: 'https://tenant.eu.auth0.com/api/v2' },
-      redirectPorts: [],
+      // Auth0 compares callback URLs exactly: the two registered ports, in order.
+      redirectPorts: [53682, 53683],
       // Auth0 documents offline_access without prompt=consent.
       offlineAccessPrompt: false,
     });
@@ -153,12 +154,18 @@ describe('redirect ports and the offline-access prompt', () => {
     expect((await configured({ env: provider })).redirectPorts).toEqual([53682, 53683]);
   });
 
-  it('an Auth0 domain turns the prompt off; an explicit setting of any layer turns it back on', async () => {
+  it('an Auth0 domain turns the prompt off and fixes the ports; an explicit setting of any layer wins', async () => {
     const auth0 = { LATCHKEY_AUTH0_DOMAIN: 'tenant.auth0.com', LATCHKEY_CLIENT_ID: 'c' };
-    expect((await configured({ env: auth0 })).offlineAccessPrompt).toBe(false);
+    expect(await configured({ env: auth0 })).toMatchObject({
+      offlineAccessPrompt: false,
+      redirectPorts: [53682, 53683],
+    });
     expect(
-      (await configured({ env: { ...auth0, LATCHKEY_OFFLINE_ACCESS_PROMPT: 'true' } })).offlineAccessPrompt,
-    ).toBe(true);
+      await configured({
+        env: { ...auth0, LATCHKEY_OFFLINE_ACCESS_PROMPT: 'true' },
+        argv: ['--redirect-ports=60000'],
+      }),
+    ).toMatchObject({ offlineAccessPrompt: true, redirectPorts: [60000] });
   });
 
   it('refuses ports out of range, repeated, too many or not numbers, and a prompt that is not true or false, naming the source', async () => {
