@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { auth0LogoutUrl, looksLikeAuth0 } from '../../../../main/auth/provider-metadata';
+import {
+  auth0LogoutUrl,
+  looksLikeAuth0,
+  revocationSupport,
+  trimProviderMetadata,
+} from '../../../../main/auth/provider-metadata';
 
 describe('looksLikeAuth0', () => {
   it('recognises tenants on auth0.com, regional or not', () => {
@@ -44,5 +49,35 @@ describe('auth0LogoutUrl', () => {
   it('omits returnTo when none is given', () => {
     const url = new URL(auth0LogoutUrl('https://latchkey.auth0.com/', 'abc123'));
     expect([...url.searchParams.keys()]).toEqual(['client_id']);
+  });
+});
+
+describe('revocationSupport', () => {
+  const endpoint = 'https://login.example.com/revoke';
+
+  it('reads what discovery says a public client may do (RFC 8414 §2)', () => {
+    expect(revocationSupport({})).toBe('notOffered');
+    expect(revocationSupport({ revocation_endpoint: endpoint })).toBe('notAdvertised');
+    expect(
+      revocationSupport({
+        revocation_endpoint: endpoint,
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
+      }),
+    ).toBe('confidentialOnly');
+    expect(
+      revocationSupport({
+        revocation_endpoint: endpoint,
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
+      }),
+    ).toBe('publicClients');
+  });
+
+  it('survives the trim that saves the metadata with the session', () => {
+    const trimmed = trimProviderMetadata({
+      issuer: 'https://login.example.com/',
+      revocation_endpoint: endpoint,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
+    });
+    expect(revocationSupport(trimmed)).toBe('confidentialOnly');
   });
 });
