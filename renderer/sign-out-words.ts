@@ -81,6 +81,7 @@ export function signOutWords(report: SignOutReport): SignOutWords {
       'To end your session at your provider in your browser too, use "Sign out at your provider".',
     );
 
+  if (sentences.length === 0) sentences.push('There was no session to remove.');
   const tone = notRevoked || report.thisComputer === 'removeFailed' ? 'warning' : 'success';
   return { tone, sentences, offerProviderSignOut };
 }

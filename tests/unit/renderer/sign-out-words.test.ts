@@ -69,6 +69,20 @@ describe('signOutWords', () => {
     ).toBe(true);
   });
 
+  it('says so when there was nothing to sign out of', () => {
+    expect(
+      signOutWords({
+        thisComputer: 'noSession',
+        revocation: { outcome: 'notNeeded' },
+        providerSession: 'notRequested',
+      }),
+    ).toEqual({
+      tone: 'success',
+      sentences: ['There was no session to remove.'],
+      offerProviderSignOut: false,
+    });
+  });
+
   it('a keychain that would not delete is a warning; an earlier sign-out says nothing about this computer', () => {
     expect(signOutWords({ ...done, thisComputer: 'removeFailed' }).tone).toBe('warning');
     expect(
