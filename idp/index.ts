@@ -25,7 +25,7 @@ export type { DemoAccount } from './accounts.js';
 export type { UserDirectory, Auth0User } from './users-api.js';
 export type { UserMetadata } from './metadata-store.js';
 export { API_SCOPES, OIDC_SCOPES, REDIRECT_URI, POST_LOGOUT_REDIRECT_URI } from './provider-config.js';
-export { DEFAULT_BEHAVIOUR, type ProviderBehaviour } from './behaviour.js';
+export type { ProviderBehaviour } from './behaviour.js';
 
 export interface IdpOptions {
   /** 0 = ephemeral. Default 0. */

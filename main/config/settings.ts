@@ -39,7 +39,7 @@ export const AUTH0_SCOPES = [
  * port of a loopback redirect as RFC 8252 §7.3 asks; so the README has `http://127.0.0.1:53682/callback`
  * and `http://127.0.0.1:53683/callback` registered, the second for when the first port is busy.
  */
-export const AUTH0_REDIRECT_PORTS = [53682, 53683] as const;
+const AUTH0_REDIRECT_PORTS = [53682, 53683] as const;
 
 /** A generic OpenID provider: the standard claims and a refresh token, nothing provider-specific. */
 export const GENERIC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -104,7 +104,7 @@ const HELP_ORDER: readonly ConfigField[] = [
 ];
 
 /** How many fixed redirect ports may be listed: a fallback or two, not a port scan. */
-export const MAX_REDIRECT_PORTS = 10;
+const MAX_REDIRECT_PORTS = 10;
 
 /** Where the settings go, as steps a person can follow (shown by a packaged build with none). */
 export function configurationHelp(settingsFile: string): string {
