@@ -762,9 +762,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       : undefined;
   }
 
+  /** The sign-out still finishing (revocation in flight), so that a second one waits for its report. */
+  let finishing: Promise<SignOutReport> | null = null;
+
   async function signOut({ everywhere }: { everywhere: boolean }): Promise<SignOutReport> {
     cancelSignIn();
     const ended = session;
+    if (!ended && finishing) await finishing;
     if (!ended) {
       // Already signed out: what is left is the provider's browser session, offered by the
       // signed-out screen when the refresh token could not be revoked. The earlier facts stand.
@@ -782,6 +786,17 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     replaceSession(null);
     resetRetry();
+    const running = signOutOf(ended, everywhere);
+    finishing = running;
+    try {
+      return await running;
+    } finally {
+      if (finishing === running) finishing = null;
+    }
+  }
+
+  /** Signs `ended` out: shown at once, then removed, revoked and reported. Never throws. */
+  async function signOutOf(ended: SessionRecord, everywhere: boolean): Promise<SignOutReport> {
     // Shown at once; the report follows when the provider has answered.
     const pending: SessionPhase = { status: 'signedOut', reason: { kind: 'signedOut' } };
     setPhase(pending);

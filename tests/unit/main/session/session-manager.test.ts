@@ -597,6 +597,25 @@ describe('signing out', () => {
     });
   });
 
+  it('a second sign-out while the first is finishing waits for it and keeps its report', async () => {
+    const r = await signedInRig();
+    const revocation = held<RevocationOutcome>();
+    r.provider.script.revokeGrant = () => revocation.promise;
+    const first = r.manager.signOut({ everywhere: false });
+    await flush();
+    const second = r.manager.signOut({ everywhere: false });
+    revocation.resolve({ revoked: false, reason: 'noEndpoint' });
+    const expected = {
+      thisComputer: 'removed',
+      revocation: { outcome: 'notRevoked', why: 'noEndpoint' },
+      providerSession: 'notRequested',
+    };
+    expect(await first).toEqual(expected);
+    expect(await second).toEqual(expected);
+    expect(r.manager.getState()).toMatchObject({ reason: { kind: 'signedOut', report: expected } });
+    expect(r.provider.callsOf('revokeGrant')).toHaveLength(1);
+  });
+
   it('says the token was not revoked, and why, when the provider cannot revoke for a public client', async () => {
     for (const reason of ['noEndpoint', 'publicClientsNotAllowed'] as const) {
       const r = await signedInRig();
