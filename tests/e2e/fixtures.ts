@@ -94,8 +94,8 @@ export async function signIn(
   provider: TestProvider,
   login = 'ada',
   start: () => Promise<void> = () => app.page.getByRole('button', { name: 'Sign in' }).click(),
-  /** Scopes to untick on the provider's consent page (a provider with `consent: 'partial-allowed'`). */
-  refuseScopes: readonly string[] = [],
+  /** Scopes to untick on the provider's consent page (only for a provider with `consent: 'partial-allowed'`). */
+  refuseScopes?: readonly string[],
 ): Promise<LoopbackLanding> {
   const account = provider.idp.accounts.find((candidate) => candidate.login === login);
   if (!account) throw new Error(`no demo account ${login}`);
