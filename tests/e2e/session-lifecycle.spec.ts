@@ -63,6 +63,10 @@ test.describe('signing out', () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(screen(page, 'signed-out')).toBeVisible();
     await expect(page.getByRole('heading', { name: "You're signed out" })).toBeVisible();
+    // The screen says it once it is true (the report follows the keychain delete and the revocation).
+    const notice = page.getByTestId('reason-signed-out');
+    await expect(notice).toContainText('Your session was removed from this computer.');
+    await expect(notice).toContainText('Your sign-in was also cancelled at your provider.');
     expect(await app.hasStoredSession()).toBe(false);
 
     await app.restart();
