@@ -92,7 +92,9 @@ export function latchkeyContender(options: {
         passExpiry() {
           clockOffset += EXPIRY_JUMP_MS;
         },
-        signOut: () => services.session.signOut({ everywhere: false }),
+        signOut: async () => {
+          await services.session.signOut({ everywhere: false });
+        },
         dispose() {
           unsubscribe();
           services.dispose();

@@ -95,6 +95,9 @@ async function bench(options: BenchOptions): Promise<void> {
     issuerUrl: proxy.url,
     accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: REFRESH_TOKEN_TTL_SECONDS,
+    // The baseline is Auth0's tutorial, which asks for offline_access without prompt=consent (Auth0
+    // documents that this is enough): the provider keeps Auth0's rule so the baseline gets its refresh token.
+    behaviour: { offlineAccess: 'auth0' },
   });
   proxy.setTarget(idp.port);
   let browser: Browser | undefined;

@@ -3,7 +3,7 @@ import type { MethodName } from './channels';
 import type { Diagnostics } from './diagnostics';
 import type { ErrorInfo } from './errors';
 import { metadataPatchSchema, type UserMetadata } from './metadata';
-import type { Profile, SessionState } from './session-state';
+import type { Profile, SessionState, SignOutReport } from './session-state';
 
 /**
  * The IPC contract: one table that main (ipc.ts), preload and the renderer all derive their types
@@ -24,7 +24,12 @@ export const contract = {
   cancelSignIn: { input: noInput, output: returns<void>() },
   reopenSignInPage: { input: noInput, output: returns<void>() },
   recheckSession: { input: noInput, output: returns<SessionState>() },
-  signOut: { input: z.object({ everywhere: z.boolean() }).strict(), output: returns<void>() },
+  /**
+   * Signs out and says what was done (SignOutReport). Already signed out, `everywhere` still opens
+   * the provider's sign-out page: what the signed-out screen offers when the refresh token could not
+   * be revoked.
+   */
+  signOut: { input: z.object({ everywhere: z.boolean() }).strict(), output: returns<SignOutReport>() },
   getProfile: { input: noInput, output: returns<Profile>() },
   getMetadata: { input: noInput, output: returns<UserMetadata>() },
   updateMetadata: {

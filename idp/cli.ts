@@ -3,22 +3,37 @@
  * name it. Prints the issuer on a line of its own (scripts read it from there).
  */
 import { parseArgs } from 'node:util';
+import { BEHAVIOUR_CHOICES, parseBehaviour, type ProviderBehaviour } from './behaviour.js';
 import { startIdp } from './index.js';
 
 const DEFAULT_PORT = 4400;
 
 function usage(message: string): never {
-  console.error(`idp: ${message}\nusage: tsx idp/cli.ts [--port N] [--host ADDRESS] [--metadata-file PATH]`);
+  const behaviours = Object.entries(BEHAVIOUR_CHOICES)
+    .map(([name, values]) => `  ${name}=${values.join('|')}`)
+    .join('\n');
+  console.error(
+    `idp: ${message}\nusage: tsx idp/cli.ts [--port N] [--host ADDRESS] [--metadata-file PATH] [--behaviour NAME=VALUE]...\n` +
+      `behaviours (idp/behaviour.ts; the first value is the default):\n${behaviours}\n` +
+      `  exactRedirectUris=URI-or-PORT,... (with redirectUris=exact)`,
+  );
   process.exit(2);
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; 'metadata-file'?: string };
+  let values: { port?: string; host?: string; 'metadata-file'?: string; behaviour?: string[] };
+  let behaviour: ProviderBehaviour;
   try {
     ({ values } = parseArgs({
-      options: { port: { type: 'string' }, host: { type: 'string' }, 'metadata-file': { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'metadata-file': { type: 'string' },
+        behaviour: { type: 'string', multiple: true },
+      },
       strict: true,
     }));
+    behaviour = parseBehaviour(values.behaviour ?? []);
   } catch (error) {
     usage((error as Error).message);
   }
@@ -26,12 +41,16 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     usage(`--port must be 0-65535, got ${values.port}`);
 
-  const idp = await startIdp({ port, host: values.host, metadataFile: values['metadata-file'] });
+  const idp = await startIdp({ port, host: values.host, metadataFile: values['metadata-file'], behaviour });
   console.log(idp.issuer);
   console.error(`idp: client_id ${idp.clientId}, users API audience ${idp.audience}`);
   console.error(
     `idp: metadata ${values['metadata-file'] ? `in ${values['metadata-file']}` : 'in memory (lost on exit)'}`,
   );
+  const bent = Object.entries(idp.behaviour)
+    .filter(([name]) => name !== 'exactRedirectUris' || idp.behaviour.redirectUris === 'exact')
+    .map(([name, value]) => `${name}=${Array.isArray(value) ? value.join(',') : String(value)}`);
+  console.error(`idp: behaviour ${bent.join(' ')}`);
   for (const account of idp.accounts)
     console.error(`idp: demo account ${account.login} / ${account.password} (${account.sub})`);
 

@@ -7,13 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createAccounts, type AccountRecord, type DemoAccount } from './accounts.js';
 import { ProviderStore } from './adapter.js';
-import { keepOfflineAccess } from './auth0-compat.js';
+import { behaviourMiddleware, resolveBehaviour, type ProviderBehaviour } from './behaviour.js';
 import { isOwnHost } from './host-check.js';
 import { sendHtml } from './http-util.js';
 import {
   abortInteraction,
   confirmInteraction,
   showInteraction,
+  submitConsent,
   submitLogin,
   type InteractionDeps,
 } from './interactions.js';
@@ -26,6 +27,7 @@ export type { DemoAccount } from './accounts.js';
 export type { UserDirectory, Auth0User } from './users-api.js';
 export type { UserMetadata } from './metadata-store.js';
 export { API_SCOPES, OIDC_SCOPES, REDIRECT_URI, POST_LOGOUT_REDIRECT_URI } from './provider-config.js';
+export type { ProviderBehaviour } from './behaviour.js';
 
 export interface IdpOptions {
   /** 0 = ephemeral. Default 0. */
@@ -45,6 +47,12 @@ export interface IdpOptions {
    * tests' fault proxy, the benchmark's latency proxy). Default: `http://HOST:PORT` of this server.
    */
   issuerUrl?: string;
+  /**
+   * How this provider bends the standard, to imitate stricter real providers (exact redirect URIs,
+   * refusals without JSON, no revocation...): idp/behaviour.ts documents every option. Default: a
+   * standard OpenID provider.
+   */
+  behaviour?: Partial<ProviderBehaviour>;
 }
 
 export interface RunningIdp {
@@ -59,6 +67,8 @@ export interface RunningIdp {
   /** Every HTTP request received, in order (path without query string). */
   requestLog: Array<{ method: string; path: string; time: number }>;
   users: UserDirectory;
+  /** The behaviour in force (defaults filled in). */
+  behaviour: ProviderBehaviour;
   /** Ends every session, grant and token of one user, as if an administrator revoked them. */
   revokeAllGrantsFor(sub: string): Promise<void>;
 }
@@ -104,7 +114,7 @@ interface Routes {
 async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname;
 
-  const interaction = /^\/interaction\/([^/]+)(?:\/(login|abort|confirm))?$/.exec(path);
+  const interaction = /^\/interaction\/([^/]+)(?:\/(login|consent|confirm|abort))?$/.exec(path);
   if (interaction?.[1]) {
     const uid = decodeURIComponent(interaction[1]);
     const action = interaction[2];
@@ -112,6 +122,8 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, 
     if (action === 'login' && req.method === 'POST') return submitLogin(routes.interactions, req, res, uid);
     if (action === 'confirm' && req.method === 'POST')
       return confirmInteraction(routes.interactions, req, res, uid);
+    if (action === 'consent' && req.method === 'POST')
+      return submitConsent(routes.interactions, req, res, uid);
     if (action === 'abort' && req.method === 'POST')
       return abortInteraction(routes.interactions, req, res, uid);
     return sendHtml(res, 405, errorPage({ error: 'Method not allowed' }));
@@ -140,6 +152,7 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, 
 
 export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
   const host = options.host ?? '127.0.0.1';
+  const behaviour = resolveBehaviour(options.behaviour);
   const clientId = options.clientId ?? 'latchkey-desktop';
   const accessTokenTtlSeconds = positiveInteger(
     'accessTokenTtlSeconds',
@@ -210,8 +223,9 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
       accounts,
       store,
       metadata,
+      behaviour,
     });
-    provider.use(keepOfflineAccess);
+    for (const middleware of behaviourMiddleware(behaviour)) provider.use(middleware);
     const users = createUserDirectory(accounts, metadata);
 
     ready.routes = {
@@ -221,6 +235,7 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
         accounts,
         knownScopes: new Set<string>([...OIDC_SCOPES, ...API_SCOPES]),
         clientName: 'Latchkey',
+        consent: behaviour.consent,
       },
       usersApi: { provider, metadata, users },
       accounts,
@@ -248,6 +263,7 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
       ),
       requestLog,
       users,
+      behaviour,
       revokeAllGrantsFor: async (sub) => {
         store.revokeAccount(sub);
       },

@@ -3,7 +3,7 @@ import type { Provider } from 'oidc-provider';
 import type { InteractionDetails } from 'oidc-provider';
 import { authenticate, type AccountRecord } from './accounts.js';
 import { BodyTooLargeError, readBody, sendHtml } from './http-util.js';
-import { confirmPage, errorPage, loginPage } from './pages.js';
+import { confirmPage, consentPage, errorPage, loginPage } from './pages.js';
 
 export interface InteractionDeps {
   provider: Provider;
@@ -11,13 +11,20 @@ export interface InteractionDeps {
   /** Scopes the provider knows; anything else in a request is not written into a grant. */
   knownScopes: ReadonlySet<string>;
   clientName: string;
+  /** idp/behaviour.ts: given automatically, or asked on a page where scopes can be unticked. */
+  consent: 'automatic' | 'partial-allowed';
 }
 
 const FORM_LIMIT = 16 * 1024;
 
-function paths(uid: string): { login: string; abort: string; confirm: string } {
+function paths(uid: string): { login: string; consent: string; confirm: string; abort: string } {
   const base = `/interaction/${encodeURIComponent(uid)}`;
-  return { login: `${base}/login`, abort: `${base}/abort`, confirm: `${base}/confirm` };
+  return {
+    login: `${base}/login`,
+    consent: `${base}/consent`,
+    confirm: `${base}/confirm`,
+    abort: `${base}/abort`,
+  };
 }
 
 function renderLogin(
@@ -43,25 +50,37 @@ function renderLogin(
   );
 }
 
+/** The scopes of the request that the provider knows, in the order asked. */
+function requestedScopes(deps: InteractionDeps, details: InteractionDetails): string[] {
+  const requested = typeof details.params.scope === 'string' ? details.params.scope.split(' ') : [];
+  return requested.filter((name) => deps.knownScopes.has(name));
+}
+
 /**
- * Consent for everything the request asked for: the only client is the first-party desktop app. It
- * comes with the login form (one post), or from the confirmation page when the browser session
- * answered without a form (see showInteraction). Reuses the session's grant when it belongs to the
- * same person, so scopes accumulate.
+ * By default consent is given for everything the request asked for: the only client is the
+ * first-party desktop app. It comes with the login form (one post), or from the confirmation page
+ * when the browser session answered without a form (see showInteraction). Reuses the session's grant
+ * when it belongs to the same person, so scopes accumulate. With `granted` (the `partial-allowed`
+ * consent page), only those scopes are granted and the rest of the request is recorded as refused, in
+ * a fresh grant, so that each consent decides anew.
  */
 async function grantRequested(
   deps: InteractionDeps,
   details: InteractionDetails,
   accountId: string,
+  granted?: ReadonlySet<string>,
 ): Promise<string> {
   const { Grant } = deps.provider;
   const clientId = String(details.params.client_id);
-  const existing = details.grantId ? await Grant.find(details.grantId) : undefined;
+  const existing = details.grantId && !granted ? await Grant.find(details.grantId) : undefined;
   const grant = existing && existing.accountId === accountId ? existing : new Grant({ accountId, clientId });
 
-  const requested = typeof details.params.scope === 'string' ? details.params.scope.split(' ') : [];
-  const scope = requested.filter((name) => deps.knownScopes.has(name)).join(' ');
+  const requested = requestedScopes(deps, details);
+  const scope = requested.filter((name) => !granted || granted.has(name)).join(' ');
   if (scope) grant.addOIDCScope(scope);
+  const refused = requested.filter((name) => granted && !granted.has(name)).join(' ');
+  // Refused scopes count as "encountered": oidc-provider then does not ask for them again.
+  if (refused) grant.rejectOIDCScope(refused);
 
   const missingClaims = details.prompt.details.missingOIDCClaims;
   if (Array.isArray(missingClaims)) grant.addOIDCClaims(missingClaims.map(String));
@@ -125,15 +144,30 @@ export async function showInteraction(
       return;
     }
     case 'consent': {
-      // Only an existing browser session gets here (the login form grants consent with the login).
-      // Auth0 asks the person to confirm on every sign-in to a loopback redirect that showed no
-      // other screen ("Non-Verifiable Callback URI End-User Confirmation": "the user is prompted to
+      // With automatic consent only an existing browser session gets here (the login form grants
+      // consent with the login). Auth0 asks the person to confirm on every sign-in to a loopback
+      // redirect that showed no other screen ("Non-Verifiable Callback URI End-User Confirmation": "the user is prompted to
       // verify the application on each authentication transaction",
       // https://auth0.com/docs/secure/security-guidance/measures-against-app-impersonation). Without
       // it, any program on this computer could open the browser at an authorization URL naming its
       // own loopback port and collect a code for the person's account without them knowing.
       const accountId = found.session?.accountId;
       if (!accountId) throw new Error('idp: consent prompt without a signed-in session');
+      if (deps.consent === 'partial-allowed') {
+        // The consent page is itself a screen the person answers: no confirmation on top of it.
+        const { consent, abort } = paths(uid);
+        sendHtml(
+          res,
+          200,
+          consentPage({
+            action: consent,
+            abortAction: abort,
+            clientName: deps.clientName,
+            scopes: requestedScopes(deps, found),
+          }),
+        );
+        return;
+      }
       const account = deps.accounts.find((candidate) => candidate.sub === accountId);
       const { confirm, abort } = paths(uid);
       sendHtml(
@@ -177,6 +211,16 @@ export async function submitLogin(
     renderLogin(res, deps, uid, 401, login, 'Wrong login or password.');
     return;
   }
+  if (deps.consent === 'partial-allowed') {
+    // The consent page comes next (oidc-provider asks for consent on every native-client request).
+    await deps.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: account.sub, amr: ['pwd'], remember: true } },
+      { mergeWithLastSubmission: false },
+    );
+    return;
+  }
   // Login and consent in one result: one form post, then straight back to the app.
   const grantId = await grantRequested(deps, found, account.sub);
   await deps.provider.interactionFinished(
@@ -184,6 +228,38 @@ export async function submitLogin(
     res,
     { login: { accountId: account.sub, amr: ['pwd'], remember: true }, consent: { grantId } },
     { mergeWithLastSubmission: false },
+  );
+}
+
+/** POST /interaction/:uid/consent (the `partial-allowed` consent page): grants the ticked scopes. */
+export async function submitConsent(
+  deps: InteractionDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  uid: string,
+): Promise<void> {
+  const found = await details(deps, req, res, uid);
+  if (!found) return;
+  const accountId = found.session?.accountId;
+  if (deps.consent !== 'partial-allowed' || found.prompt.name !== 'consent' || !accountId) {
+    sendHtml(res, 400, errorPage({ error: 'No consent is being asked for' }));
+    return;
+  }
+  let form: URLSearchParams;
+  try {
+    form = new URLSearchParams(await readBody(req, FORM_LIMIT));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return sendHtml(res, 413, errorPage({ error: 'Form too large' }));
+    throw error;
+  }
+  // openid cannot be refused: without it this is not an OpenID Connect sign-in at all.
+  const granted = new Set(['openid', ...form.getAll('scope')]);
+  const grantId = await grantRequested(deps, found, accountId, granted);
+  await deps.provider.interactionFinished(
+    req,
+    res,
+    { consent: { grantId } },
+    { mergeWithLastSubmission: true },
   );
 }
 

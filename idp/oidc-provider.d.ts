@@ -13,6 +13,11 @@ declare module 'oidc-provider' {
     body: unknown;
     status: number;
     host: string;
+    /** A request header ('' when absent). */
+    get(name: string): string;
+    /** false: Koa leaves the answer to whoever wrote to `res`. */
+    respond?: boolean;
+    res: ServerResponse;
     oidc: {
       route: string;
       params?: Record<string, unknown>;
@@ -77,6 +82,7 @@ declare module 'oidc-provider' {
     accountId: string;
     clientId: string;
     addOIDCScope(scope: string): void;
+    rejectOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
     getOIDCScope(): string;

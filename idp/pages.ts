@@ -28,6 +28,8 @@ const STYLE = `
   .error{background:#fef2f2;color:#991b1b;border:1px solid #fecaca;border-radius:4px;padding:8px 10px}
   .hint{font-size:.875rem;color:#3f3f46}
   code{font-size:.875rem}
+  .scopes{list-style:none;padding:0}
+  .scopes li{margin:8px 0}
 `;
 
 function layout(title: string, body: string): string {
@@ -107,6 +109,46 @@ export function confirmPage(input: ConfirmPageInput): string {
 <form method="post" action="${escapeHtml(input.abortAction)}">
   <button type="submit" class="secondary">Decline</button>
 </form>`,
+  );
+}
+
+const SCOPE_WORDS: Record<string, string> = {
+  openid: 'Sign you in (always needed)',
+  profile: 'Your name and picture',
+  email: 'Your email address',
+  offline_access: 'Keep you signed in (stay signed in after you close it)',
+  'read:current_user': 'Read your account details',
+  'update:current_user_metadata': 'Change your account details',
+};
+
+export interface ConsentPageInput {
+  action: string;
+  abortAction: string;
+  clientName: string;
+  /** The requested scopes, each shown with a checkbox (all ticked; `openid` cannot be unticked). */
+  scopes: readonly string[];
+}
+
+/** The `partial-allowed` consent page (idp/behaviour.ts): every scope but openid can be unticked. */
+export function consentPage(input: ConsentPageInput): string {
+  const rows = input.scopes
+    .map((scope) => {
+      const id = `scope-${scope.replace(/[^a-z0-9]/gi, '-')}`;
+      const fixed = scope === 'openid' ? ' disabled' : '';
+      return `<li><input type="checkbox" id="${escapeHtml(id)}" name="scope" value="${escapeHtml(scope)}" checked${fixed}> <label for="${escapeHtml(id)}">${escapeHtml(SCOPE_WORDS[scope] ?? scope)} <code>${escapeHtml(scope)}</code></label></li>`;
+    })
+    .join('');
+  return layout(
+    'Allow access - Latchkey local provider',
+    `<h1>Allow ${escapeHtml(input.clientName)} to…</h1>
+<form method="post" action="${escapeHtml(input.action)}" id="consent-form">
+  <ul class="scopes">${rows}</ul>
+  <button type="submit">Allow</button>
+</form>
+<form method="post" action="${escapeHtml(input.abortAction)}">
+  <button type="submit" class="secondary">Cancel</button>
+</form>
+<p class="hint">Untick what you do not want to share.</p>`,
   );
 }
 

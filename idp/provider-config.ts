@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Provider, errors, type KoaContextWithOIDC, type ClientLike } from 'oidc-provider';
 import type { AccountRecord } from './accounts.js';
 import type { ProviderStore } from './adapter.js';
+import { registeredRedirectUris, type ProviderBehaviour } from './behaviour.js';
 import type { MetadataStore } from './metadata-store.js';
 import { errorPage, logoutPage, signedOutPage } from './pages.js';
 
@@ -9,7 +10,10 @@ import { errorPage, logoutPage, signedOutPage } from './pages.js';
 export const API_SCOPES = ['read:current_user', 'update:current_user_metadata'] as const;
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
-/** Loopback redirect targets. RFC 8252 §7.3: for native clients the port is not compared. */
+/**
+ * Loopback redirect targets. RFC 8252 §7.3: for native clients the port is not compared (unless the
+ * behaviour asks for exact redirect URIs, idp/behaviour.ts).
+ */
 export const REDIRECT_URI = 'http://127.0.0.1/callback';
 export const POST_LOGOUT_REDIRECT_URI = 'http://127.0.0.1/signed-out';
 
@@ -24,6 +28,7 @@ export interface ProviderSettings {
   accounts: readonly AccountRecord[];
   store: ProviderStore;
   metadata: MetadataStore;
+  behaviour: ProviderBehaviour;
 }
 
 function signingKey(): Record<string, unknown> {
@@ -42,7 +47,7 @@ function toEpochSeconds(iso: string): number {
 }
 
 export function createProvider(settings: ProviderSettings): Provider {
-  const { issuer, clientId, audience, accounts, store, metadata } = settings;
+  const { issuer, clientId, audience, accounts, store, metadata, behaviour } = settings;
   const apiScopes = new Set<string>(API_SCOPES);
 
   const provider = new Provider(issuer, {
@@ -56,7 +61,7 @@ export function createProvider(settings: ProviderSettings): Provider {
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: [REDIRECT_URI],
+        redirect_uris: registeredRedirectUris(behaviour, REDIRECT_URI),
         post_logout_redirect_uris: [POST_LOGOUT_REDIRECT_URI],
       },
     ],
@@ -117,10 +122,13 @@ export function createProvider(settings: ProviderSettings): Provider {
     // expired access token working at userinfo while the users API (strict) refused it.
     clockTolerance: 0,
     pkce: { required: () => true },
-    // Auth0 behaviour: a granted offline_access is enough for a refresh token, whatever the prompt.
-    // The scope only survives to here because auth0-compat.ts keeps oidc-provider from dropping it.
+    // oidc-provider's own rule: a refresh token only for a granted offline_access (which, by OIDC Core
+    // §11, needs prompt=consent unless the `auth0` offline-access behaviour keeps it). The
+    // `session-bound` behaviour issues one anyway; oidc-provider then binds it to the browser session
+    // (its default expiresWithSession: no offline_access), so any logout there ends it.
     issueRefreshToken: async (_ctx: KoaContextWithOIDC, client: ClientLike, code: { scopes: Set<string> }) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+      client.grantTypeAllowed('refresh_token') &&
+      (code.scopes.has('offline_access') || behaviour.offlineAccess === 'session-bound'),
     // Rotate on every use; a rotated-out token then fails with invalid_grant and, per RFC 9700
     // §4.14.2, oidc-provider also revokes the whole grant as a suspected replay.
     rotateRefreshToken: true,
@@ -139,7 +147,8 @@ export function createProvider(settings: ProviderSettings): Provider {
     features: {
       devInteractions: { enabled: false },
       revocation: {
-        enabled: true,
+        // The `none` revocation behaviour: no endpoint, and none in discovery.
+        enabled: behaviour.revocation !== 'none',
         // A client may revoke only its own tokens. For a public client a foreign token is ignored
         // silently (RFC 7009 §2.2 answers 200 either way) rather than confirming that it exists.
         allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientLike, token: { clientId: string }) =>

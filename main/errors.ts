@@ -61,7 +61,10 @@ type Words = (status: number) => string;
  * is given: then `other` words it, as PROVIDER_ERROR.
  */
 export interface StatusWording {
-  /** 5xx: the provider is down or overloaded; the session is kept. */
+  /**
+   * 5xx, and 408 (RFC 9110 §15.5.9: the server gave up waiting for the request; it may be repeated):
+   * the provider is down, overloaded or slow; the session is kept.
+   */
   serverError?: Words;
   /** 3xx where JSON was expected: a captive portal or proxy is in the way, not the provider. */
   redirected?: Words;
@@ -87,7 +90,7 @@ const ACCESS_TOKEN_REJECTED_MESSAGE = 'The provider refused the access token.';
 /** The code each class of HTTP failure maps to, and the caller's words for it, if it has any. */
 function classify(status: number, wording: StatusWording): ErrorInfo | undefined {
   const as = (code: ErrorCode, words: Words | undefined) => words && { code, message: words(status) };
-  if (status >= 500) return as('NETWORK', wording.serverError);
+  if (status >= 500 || status === 408) return as('NETWORK', wording.serverError);
   if (status >= 300 && status < 400) return as('NETWORK', wording.redirected);
   switch (status) {
     case 429:

@@ -49,7 +49,13 @@ function SessionScreen() {
         </>
       );
     case 'signingIn':
-      return <SigningInScreen authorizationUrl={state.authorizationUrl} expiresAt={state.expiresAt} />;
+      return (
+        <SigningInScreen
+          authorizationUrl={state.authorizationUrl}
+          expiresAt={state.expiresAt}
+          redirect={state.redirect}
+        />
+      );
     case 'restoring':
       return (
         <>

@@ -1,12 +1,13 @@
 import * as oidc from 'openid-client';
 import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
-import { toAuthError } from './errors';
+import { answerExcerpt, toAuthError, type AuthOperation } from './errors';
 import { issuerTransport } from '../transport';
 import { startLoopbackReceiver } from './loopback-receiver';
 import {
   auth0LogoutUrl,
   discoveredEndpointProblem,
   looksLikeAuth0,
+  revocationSupport,
   savedEndpointsProblem,
   trimProviderMetadata,
 } from './provider-metadata';
@@ -14,6 +15,7 @@ import type {
   AuthClient,
   ProviderMetadata,
   ProviderSettings,
+  RevocationOutcome,
   SignInOptions,
   SignInResult,
   TokenSet,
@@ -25,8 +27,6 @@ export interface AuthClientDeps {
   now?: () => number;
   /** Replaces fetch for every provider request (openid-client's customFetch). Tests use it to inject faults. */
   fetch?: typeof fetch;
-  /** Port of the loopback receiver; 0 (default) = an ephemeral port picked by the OS (RFC 8252 §7.3). */
-  loopbackPort?: number;
   /** Timeout of each HTTP request to the provider. */
   httpTimeoutMs?: number;
 }
@@ -86,6 +86,18 @@ async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined
   }
 }
 
+/**
+ * toAuthError with what the provider sent when it sent no OAuth error JSON (its status and a short,
+ * sanitised excerpt of the body), with the request's own `secrets` cut out of that excerpt.
+ */
+async function providerFailure(
+  error: unknown,
+  operation: AuthOperation,
+  secrets: readonly string[] = [],
+): Promise<LatchkeyError> {
+  return toAuthError(error, operation, await answerExcerpt(error, secrets));
+}
+
 interface AttemptSecrets {
   codeVerifier: string;
   state: string;
@@ -117,7 +129,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       // discovery() checks that the document names exactly this issuer (OIDC Discovery §4.3).
       discovered = await oidc.discovery(url, settings.clientId, undefined, oidc.None(), options);
     } catch (error) {
-      throw toAuthError(error, 'discovery');
+      throw await providerFailure(error, 'discovery');
     }
     // allowInsecureRequests (loopback issuer) covers the whole configuration: each endpoint is held
     // to the transport rule here instead, before any token can travel to one.
@@ -210,7 +222,8 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         idTokenExpected: true,
       });
     } catch (error) {
-      throw toAuthError(error, 'codeExchange');
+      const code = params.get('code') ?? '';
+      throw await providerFailure(error, 'codeExchange', [code, secrets.codeVerifier]);
     }
     const subject = response.claims()?.sub;
     if (!subject) throw new LatchkeyError('PROVIDER_ERROR', 'The provider sent no ID token subject.');
@@ -228,29 +241,42 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
       // OIDC Core §5.3.2: the userinfo `sub` must equal the ID token's; openid-client enforces it.
       return (await oidc.fetchUserInfo(config, accessToken, expectedSubject)) as UserInfoClaims;
     } catch (error) {
-      throw toAuthError(error, 'userinfo');
+      throw await providerFailure(error, 'userinfo', [accessToken]);
     }
   }
 
   /**
    * RFC 7009, through the strongest token the grant holds: the refresh token when there is one
    * (§2.1: revoking it also invalidates the grant's access tokens where the provider supports that),
-   * else the access token. NOT_SUPPORTED when the provider has no revocation endpoint.
+   * else the access token. Not sent where the provider's discovery says it cannot work for a public
+   * client (revocationSupport); every outcome is returned, never thrown.
    */
-  function revokeGrant(tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>): Promise<void> {
+  async function revokeGrant(
+    tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>,
+  ): Promise<RevocationOutcome> {
     const [token, hint] = tokens.refreshToken
       ? [tokens.refreshToken, 'refresh_token']
       : [tokens.accessToken, 'access_token'];
-    return onProvider(async (config) => {
-      if (!config.serverMetadata().revocation_endpoint) {
-        throw new LatchkeyError('NOT_SUPPORTED', 'The provider does not offer token revocation (RFC 7009).');
-      }
-      try {
-        await oidc.tokenRevocation(config, token, { token_type_hint: hint });
-      } catch (error) {
-        throw toAuthError(error, 'revoke');
-      }
-    });
+    try {
+      return await onProvider(async (config): Promise<RevocationOutcome> => {
+        switch (revocationSupport(config.serverMetadata())) {
+          case 'notOffered':
+            return { revoked: false, reason: 'noEndpoint' };
+          case 'confidentialOnly':
+            return { revoked: false, reason: 'publicClientsNotAllowed' };
+          default:
+            break;
+        }
+        try {
+          await oidc.tokenRevocation(config, token, { token_type_hint: hint });
+        } catch (error) {
+          throw await providerFailure(error, 'revoke', [token]);
+        }
+        return { revoked: true };
+      });
+    } catch (error) {
+      return { revoked: false, reason: 'failed', error: toAuthError(error, 'revoke') };
+    }
   }
 
   /**
@@ -276,7 +302,8 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
 
     const receiver = await startLoopbackReceiver({
       expectedState: secrets.state,
-      port: deps.loopbackPort ?? 0,
+      // The settings' fixed ports in order, else an ephemeral one (RFC 8252 §7.3).
+      ports: settings.redirectPorts ?? [],
       timeoutMs: options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS,
       signal,
     });
@@ -289,6 +316,10 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         state: secrets.state,
         nonce: secrets.nonce,
       };
+      // OIDC Core §11: a request for offline_access must ask for consent, or a standard provider
+      // ignores it (ProviderSettings.offlineAccessPrompt).
+      if (settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access'))
+        parameters.prompt = 'consent';
       // Auth0 issues an access token for its Management API only when asked with `audience`.
       if (settings.audience) parameters.audience = settings.audience;
       const authorizationUrl = oidc.buildAuthorizationUrl(config, parameters).href;
@@ -365,7 +396,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
           // the old one dies; without, the session keeps the one just used.
           response = await oidc.refreshTokenGrant(config, refreshToken);
         } catch (error) {
-          throw toAuthError(error, 'refresh');
+          throw await providerFailure(error, 'refresh', [refreshToken]);
         }
         // OIDC Core §12.2: an ID token from a refresh must name the same person as the original.
         const subject = response.claims()?.sub;

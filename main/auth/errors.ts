@@ -104,15 +104,6 @@ function byStatus(status: number, operation: AuthOperation, error: unknown): Lat
 function fromOAuthErrorBody(error: ResponseBodyError, operation: AuthOperation): LatchkeyError {
   const description = sanitizeProviderText(error.error_description);
   const suffix = description ? `: ${description}` : '';
-  if (error.error === 'invalid_grant' && operation === 'refresh') {
-    // RFC 6749 §5.2: the refresh token is invalid, expired, revoked or was already rotated away
-    // (RFC 9700 §4.14.2). The provider ended the session; only a new sign-in helps.
-    return coded(
-      'SESSION_EXPIRED',
-      'The provider ended your session (you signed out elsewhere, it was revoked, or it expired). Sign in again to continue.',
-      error,
-    );
-  }
   if (error.error === 'invalid_grant' && operation === 'codeExchange') {
     return coded(
       'PROVIDER_ERROR',
@@ -125,6 +116,145 @@ function fromOAuthErrorBody(error: ResponseBodyError, operation: AuthOperation):
     `The provider answered "${sanitizeProviderText(error.error, 60)}" while ${WHAT[operation]}${suffix}.`,
     error,
   );
+}
+
+/**
+ * What the token endpoint's refusal of a refresh means: the one rule, consumed by the session as an
+ * error code (main/session/session-manager.ts, `failureOutcome`).
+ *
+ * RFC 6749 §5.2 says a refusal is `400` (or `401` for client authentication) with a JSON object
+ * whose `error` names the reason, and §6 that a refresh refused for the token itself is
+ * `invalid_grant`. Real providers bend it: a bare `400` for a revoked, expired or rotated-away token,
+ * `invalid_request` for a deleted one (docs/ARCHITECTURE.md, "Where each rule lives"). Latchkey's
+ * refresh request is always the same three parameters (grant_type, refresh_token, client_id, RFC 6749
+ * §6 for a public client), so a refusal of its form can only be a refusal of the one thing in it that
+ * changes: the refresh token. Hence:
+ *
+ * - `grant-dead` (the session ends, SESSION_EXPIRED): `invalid_grant` (§5.2: "invalid, expired,
+ *   revoked"); `invalid_request` (our request is well formed, so the token is what is refused); a 400
+ *   or 401 without a usable OAuth error (no JSON, or JSON without `error`).
+ * - `client-refused` (PROVIDER_ERROR, the session is kept): `invalid_client`, `unauthorized_client`,
+ *   `unsupported_grant_type`: the provider refuses this app, not this session, so signing in again
+ *   would not help; the person is told to check the app's settings at the provider.
+ * - `transient` (NETWORK or RATE_LIMITED, the session is kept, offline): 3xx (something in the way),
+ *   408, 429, 5xx.
+ * - `other` (PROVIDER_ERROR, the session is kept): any other answer (invalid_scope, a 403 or 404
+ *   without a usable body...). The session counts such answers and stops retrying by itself when
+ *   they repeat.
+ */
+export type RefreshRefusal = 'grant-dead' | 'client-refused' | 'transient' | 'other';
+
+export function refreshRefusal(status: number, oauthError: string | undefined): RefreshRefusal {
+  if ((status >= 300 && status < 400) || status === 408 || status === 429 || status >= 500)
+    return 'transient';
+  switch (oauthError) {
+    case 'invalid_grant':
+    case 'invalid_request':
+      return 'grant-dead';
+    case 'invalid_client':
+    case 'unauthorized_client':
+    case 'unsupported_grant_type':
+      return 'client-refused';
+    case undefined:
+      return status === 400 || status === 401 ? 'grant-dead' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+/** The OAuth `error` of a refusal, from its JSON body or its WWW-Authenticate challenge. */
+function oauthErrorOf(error: unknown): string | undefined {
+  if (error instanceof ResponseBodyError) return error.error;
+  if (error instanceof WWWAuthenticateChallengeError) {
+    const value = error.cause[0]?.parameters.error;
+    return typeof value === 'string' && value ? value : undefined;
+  }
+  return undefined;
+}
+
+/** "HTTP 400 with an empty body", "HTTP 401: "Unauthorized"": for answers without an OAuth error. */
+function bareAnswerWords(status: number, excerpt: string | undefined): string {
+  return excerpt ? `HTTP ${status}: "${excerpt}"` : `HTTP ${status} with an empty body`;
+}
+
+/** The refresh refusal as an error, per `refreshRefusal`; undefined where the generic mapping applies. */
+function fromRefreshRefusal(
+  error: unknown,
+  status: number,
+  excerpt: string | undefined,
+): LatchkeyError | undefined {
+  const oauthError = oauthErrorOf(error);
+  const description =
+    error instanceof ResponseBodyError ? sanitizeProviderText(error.error_description) : undefined;
+  const said = oauthError
+    ? `${sanitizeProviderText(oauthError, 60)}${description ? `: ${description}` : ''}`
+    : bareAnswerWords(status, excerpt);
+  switch (refreshRefusal(status, oauthError)) {
+    case 'grant-dead':
+      if (oauthError === 'invalid_grant')
+        return coded(
+          'SESSION_EXPIRED',
+          'The provider ended your session (you signed out elsewhere, it was revoked, or it expired). Sign in again to continue.',
+          error,
+        );
+      return coded(
+        'SESSION_EXPIRED',
+        `The provider refused to renew your session (${said}), so it has ended. Sign in again to continue.`,
+        error,
+      );
+    case 'client-refused':
+      return coded(
+        'PROVIDER_ERROR',
+        `The provider refused Latchkey itself while renewing the session (${said}). Signing in again will not help: check the client id in Latchkey's settings and the application's settings at the provider.`,
+        error,
+      );
+    case 'transient':
+      return undefined;
+    case 'other':
+      return oauthError
+        ? undefined
+        : coded('PROVIDER_ERROR', `The provider answered ${said} while renewing the session.`, error);
+  }
+}
+
+const EXCERPT_READ_BYTES = 2048;
+const EXCERPT_CHARS = 100;
+
+/**
+ * A short excerpt of what the provider sent when it sent no OAuth error JSON, for the message and
+ * the log: openid-client keeps the unread Response as the cause of OAUTH_RESPONSE_IS_NOT_CONFORM and
+ * OAUTH_RESPONSE_IS_NOT_JSON. At most 2 KiB are read (within a second); markup and control characters
+ * go, every one of `secrets` (the refresh token, the code, the verifier just sent, in case the page
+ * echoes the request) is cut out, and what is left is bounded. Undefined when there is nothing to say.
+ */
+export async function answerExcerpt(
+  error: unknown,
+  secrets: readonly string[] = [],
+): Promise<string | undefined> {
+  const response = error instanceof Error && error.cause instanceof Response ? error.cause : undefined;
+  if (!response?.body || response.bodyUsed) return undefined;
+  let text = '';
+  const reader = response.body.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), 1_000);
+  });
+  try {
+    const decoder = new TextDecoder();
+    while (text.length < EXCERPT_READ_BYTES) {
+      const chunk = await Promise.race([reader.read(), late]);
+      if (chunk === 'late' || chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  } catch {
+    // A body that cannot be read says nothing more than its status.
+  } finally {
+    clearTimeout(timer);
+    reader.cancel().catch(() => undefined);
+  }
+  for (const secret of secrets) if (secret) text = text.split(secret).join('…');
+  const plain = text.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
+  return sanitizeProviderText(plain, EXCERPT_CHARS);
 }
 
 function fromAuthorizationResponse(error: AuthorizationResponseError): LatchkeyError {
@@ -176,7 +306,7 @@ function unwrap(error: CodedError): { message: string; details: CheckDetails | u
   return { message: error.message, details: inner as CheckDetails | undefined };
 }
 
-function fromClientError(error: CodedError, operation: AuthOperation): LatchkeyError {
+function fromClientError(error: CodedError, operation: AuthOperation, excerpt?: string): LatchkeyError {
   // oauth4webapi messages name the failed check ('unexpected "iss" (issuer) response parameter value',
   // 'response parameter "state" missing'), never a value: safe to show.
   const { message, details: cause } = unwrap(error);
@@ -232,11 +362,20 @@ function fromClientError(error: CodedError, operation: AuthOperation): LatchkeyE
         "The provider's ID token is expired or not yet valid. Check this computer's clock.",
         error,
       );
-    case 'OAUTH_RESPONSE_IS_NOT_CONFORM': {
+    case 'OAUTH_RESPONSE_IS_NOT_CONFORM':
+    case 'OAUTH_RESPONSE_IS_NOT_JSON': {
+      // openid-client keeps the Response as the cause: the provider answered, but not with the
+      // JSON the standard asks for (an OAuth error object, RFC 6749 §5.2), so say what it did send.
       const status = statusOf(error);
+      if (status !== undefined)
+        return coded(
+          'PROVIDER_ERROR',
+          `The provider answered ${bareAnswerWords(status, excerpt)} while ${WHAT[operation]}.`,
+          error,
+        );
       return coded(
         'PROVIDER_ERROR',
-        `The provider answered HTTP ${status ?? '?'} while ${WHAT[operation]}.`,
+        `The provider sent an answer that is not valid JSON while ${WHAT[operation]}.`,
         error,
       );
     }
@@ -261,12 +400,6 @@ function fromClientError(error: CodedError, operation: AuthOperation): LatchkeyE
         error,
       );
     }
-    case 'OAUTH_RESPONSE_IS_NOT_JSON':
-      return coded(
-        'PROVIDER_ERROR',
-        `The provider sent an answer that is not valid JSON while ${WHAT[operation]}.`,
-        error,
-      );
     default:
       return coded(
         'PROVIDER_ERROR',
@@ -308,13 +441,17 @@ function isNetworkFailure(error: unknown): boolean {
  * here from fixed text, OAuth error codes and the provider's error_description: never a token, code
  * or verifier.
  */
-export function toAuthError(error: unknown, operation: AuthOperation): LatchkeyError {
+export function toAuthError(error: unknown, operation: AuthOperation, excerpt?: string): LatchkeyError {
   if (error instanceof LatchkeyError) return error;
 
   const status = statusOf(error);
   const mapped = status === undefined ? undefined : byStatus(status, operation, error);
   if (mapped) return mapped;
 
+  if (operation === 'refresh' && status !== undefined) {
+    const refused = fromRefreshRefusal(error, status, excerpt);
+    if (refused) return refused;
+  }
   if (error instanceof ResponseBodyError) return fromOAuthErrorBody(error, operation);
   if (error instanceof AuthorizationResponseError) return fromAuthorizationResponse(error);
   if (error instanceof WWWAuthenticateChallengeError) {
@@ -326,7 +463,7 @@ export function toAuthError(error: unknown, operation: AuthOperation): LatchkeyE
       error,
     );
   }
-  if (isOAuthCodedError(error)) return fromClientError(error, operation);
+  if (isOAuthCodedError(error)) return fromClientError(error, operation, excerpt);
   if (isNetworkFailure(error)) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     return coded(

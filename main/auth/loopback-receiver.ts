@@ -7,7 +7,10 @@ import { LatchkeyError, loginCancelled } from '../errors';
  * The RFC 8252 §7.3 loopback redirect receiver for one sign-in attempt.
  *
  * - Bound to 127.0.0.1 only, never 0.0.0.0 or `localhost` (RFC 8252 §8.3: the literal IP avoids
- *   firewall prompts and name-resolution surprises), on an ephemeral port chosen by the OS.
+ *   firewall prompts and name-resolution surprises), on an ephemeral port chosen by the OS, or on
+ *   the first free one of the configured fixed ports (for providers that compare the redirect URI
+ *   exactly, despite RFC 8252 §7.3). The redirect URI is then exactly
+ *   `http://127.0.0.1:{port}/callback`.
  * - Open only during one attempt: closed after the callback, a cancel or a timeout.
  * - Only `GET /callback` with this attempt's `state` is accepted. Any other request (wrong or missing
  *   state, another path, another method, a foreign Host header) gets an error page and changes
@@ -25,8 +28,11 @@ const LOOPBACK_HOST = '127.0.0.1';
 export interface LoopbackReceiverOptions {
   /** The `state` sent in this attempt's authorization request (RFC 6749 §10.12). */
   expectedState: string;
-  /** 0 (default) lets the OS pick a free port. */
-  port?: number;
+  /**
+   * Fixed ports, tried in order: one in use (or not allowed) gives way to the next. Empty (default):
+   * the OS picks a free port.
+   */
+  ports?: readonly number[];
   /** How long to wait for the browser; the callback then rejects LOGIN_TIMEOUT. */
   timeoutMs: number;
   /** Aborting rejects the callback with LOGIN_CANCELLED and closes the receiver. */
@@ -86,21 +92,9 @@ function flushed(res: ServerResponse): Promise<void> {
   });
 }
 
-async function listen(server: ReturnType<typeof createServer>, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      const reason =
-        error.code === 'EADDRINUSE'
-          ? `port ${port} on 127.0.0.1 is already in use`
-          : `cannot listen on 127.0.0.1 (${error.code ?? 'unknown error'})`;
-      reject(
-        new LatchkeyError(
-          'LOOPBACK_UNAVAILABLE',
-          `Latchkey could not receive the sign-in response: ${reason}. Close other apps using it and try again.`,
-          { cause: error },
-        ),
-      );
-    };
+function listenOn(server: ReturnType<typeof createServer>, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => reject(error);
     server.once('error', onError);
     // exclusive: never share the port with another process through the cluster module.
     server.listen({ port, host: LOOPBACK_HOST, exclusive: true }, () => {
@@ -108,7 +102,42 @@ async function listen(server: ReturnType<typeof createServer>, port: number): Pr
       resolve();
     });
   });
-  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Listens on the first of `ports` that can be had (Node allows listen() again after a failed one),
+ * or on an ephemeral port when none is configured. A port in use or refused (EADDRINUSE, EACCES)
+ * gives way to the next; when none is left, LOOPBACK_UNAVAILABLE names them all.
+ */
+async function listen(server: ReturnType<typeof createServer>, ports: readonly number[]): Promise<number> {
+  const candidates = ports.length > 0 ? ports : [0];
+  const refused: string[] = [];
+  for (const port of candidates) {
+    try {
+      await listenOn(server, port);
+      return (server.address() as AddressInfo).port;
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code !== 'EADDRINUSE' && code !== 'EACCES') {
+        throw new LatchkeyError(
+          'LOOPBACK_UNAVAILABLE',
+          `Latchkey could not receive the sign-in response: cannot listen on 127.0.0.1 (${code ?? 'unknown error'}). Try again.`,
+          { cause },
+        );
+      }
+      refused.push(`${port}${code === 'EACCES' ? ' (not allowed)' : ''}`);
+    }
+  }
+  const which =
+    refused.length === 1
+      ? `port ${refused[0]} on 127.0.0.1 is`
+      : `ports ${refused.join(', ')} on 127.0.0.1 are all`;
+  throw new LatchkeyError(
+    'LOOPBACK_UNAVAILABLE',
+    ports.length > 0
+      ? `Latchkey could not receive the sign-in response: ${which} in use. Close the app using ${refused.length === 1 ? 'it' : 'them'}, or add another port to "redirectPorts" (and register its redirect address at the provider), then try again.`
+      : `Latchkey could not receive the sign-in response: no port is free on 127.0.0.1. Try again.`,
+  );
 }
 
 export async function startLoopbackReceiver(options: LoopbackReceiverOptions): Promise<LoopbackReceiver> {
@@ -126,7 +155,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
   // Rejections are the caller's to handle; this only keeps an early one from being reported as unhandled.
   callback.catch(() => undefined);
 
-  let port = options.port ?? 0;
+  let port = 0;
   const server = createServer({ requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) =>
     handle(req, res),
   );
@@ -201,7 +230,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
     return closing;
   }
 
-  port = await listen(server, port);
+  port = await listen(server, options.ports ?? []);
   timer = setTimeout(() => {
     rejectCallback(
       new LatchkeyError(

@@ -88,6 +88,8 @@ export function trimProviderMetadata(server: ServerMetadata): ProviderMetadata {
   if (challengeMethods) trimmed.code_challenge_methods_supported = challengeMethods;
   const signingAlgorithms = stringList(server.id_token_signing_alg_values_supported);
   if (signingAlgorithms) trimmed.id_token_signing_alg_values_supported = signingAlgorithms;
+  const revocationMethods = stringList(server.revocation_endpoint_auth_methods_supported);
+  if (revocationMethods) trimmed.revocation_endpoint_auth_methods_supported = revocationMethods;
   if (typeof server.authorization_response_iss_parameter_supported === 'boolean')
     trimmed.authorization_response_iss_parameter_supported =
       server.authorization_response_iss_parameter_supported;
@@ -96,6 +98,31 @@ export function trimProviderMetadata(server: ServerMetadata): ProviderMetadata {
 
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
+}
+
+/**
+ * Whether the provider lets a public client such as Latchkey revoke its tokens (RFC 7009), as its
+ * discovery document says:
+ * - `notOffered`: no revocation_endpoint;
+ * - `confidentialOnly`: revocation_endpoint_auth_methods_supported (RFC 8414 §2) is given and lacks
+ *   "none": the provider wants client authentication Latchkey does not have (RFC 8252 §8.4), and
+ *   would refuse the request, so it is not sent;
+ * - `publicClients`: the list holds "none";
+ * - `notAdvertised`: the list is absent. RFC 8414 §2 makes "client_secret_basic" the default then,
+ *   but Auth0 publishes no such list while documenting revocation for native apps without a secret
+ *   (https://auth0.com/docs/api/authentication/revoke-refresh-token/revoke-refresh-token), so
+ *   Latchkey tries, and reports what the provider answers.
+ */
+export type RevocationSupport = 'notOffered' | 'confidentialOnly' | 'publicClients' | 'notAdvertised';
+
+export function revocationSupport(metadata: {
+  revocation_endpoint?: unknown;
+  revocation_endpoint_auth_methods_supported?: unknown;
+}): RevocationSupport {
+  if (typeof metadata.revocation_endpoint !== 'string' || !metadata.revocation_endpoint) return 'notOffered';
+  const methods = stringList(metadata.revocation_endpoint_auth_methods_supported);
+  if (!methods) return 'notAdvertised';
+  return methods.includes('none') ? 'publicClients' : 'confidentialOnly';
 }
 
 /**

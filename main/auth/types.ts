@@ -1,3 +1,5 @@
+import type { LatchkeyError } from '../errors';
+
 /**
  * The shapes the sign-in machinery hands to the rest of main. Plain Node: no `electron` here.
  * Tokens live only in main; nothing in this file is ever sent over IPC as is.
@@ -11,8 +13,22 @@ export interface ProviderSettings {
   /** Auth0 API audience (the Management API: https://TENANT/api/v2/). Sent as the `audience` parameter. */
   audience?: string;
   scopes: string[];
+  /**
+   * Whether an authorization request asking for `offline_access` also sends `prompt=consent`, as
+   * OIDC Core §11 requires ("MUST ensure that the prompt parameter contains consent"): standard
+   * providers (oidc-provider among them) otherwise drop offline_access and issue no refresh token,
+   * or one that dies with their browser session. Default true; Auth0 documents offline_access
+   * without it, so its settings turn it off (main/config/settings.ts).
+   */
+  offlineAccessPrompt?: boolean;
   /** Where the Auth0-compatible users API lives, or 'none' for providers without one. */
   usersApi: { kind: 'auth0'; baseUrl: string } | { kind: 'none' };
+  /**
+   * Fixed loopback ports for the redirect `http://127.0.0.1:{port}/callback`, tried in order when one
+   * is taken, for providers that compare redirect URIs exactly. Empty or absent: an ephemeral port
+   * per sign-in (RFC 8252 §7.3), which providers following that section accept.
+   */
+  redirectPorts?: number[];
 }
 
 export interface TokenSet {
@@ -56,7 +72,22 @@ export interface ProviderMetadata {
   authorization_response_iss_parameter_supported?: boolean;
   /** Auth0 advertises this; its presence identifies an Auth0 tenant behind a custom domain. */
   mfa_challenge_endpoint?: string;
+  /** RFC 8414 §2: how clients may authenticate at the revocation endpoint ("none" admits public ones). */
+  revocation_endpoint_auth_methods_supported?: string[];
 }
+
+/** What became of a revocation request (RFC 7009). */
+export type RevocationOutcome =
+  | { revoked: true }
+  /** Not attempted: the provider has no revocation endpoint (RFC 8414 §2). */
+  | { revoked: false; reason: 'noEndpoint' }
+  /**
+   * Not attempted: the provider's revocation_endpoint_auth_methods_supported (RFC 8414 §2) lacks
+   * "none", so it accepts only authenticated (confidential) clients, and Latchkey is public.
+   */
+  | { revoked: false; reason: 'publicClientsNotAllowed' }
+  /** Attempted and failed (NETWORK, RATE_LIMITED, PROVIDER_ERROR...). */
+  | { revoked: false; reason: 'failed'; error: LatchkeyError };
 
 export interface SignInResult {
   tokens: TokenSet;
@@ -110,10 +141,10 @@ export interface AuthClient {
   refresh(refreshToken: string, expectedSubject?: string): Promise<TokenSet>;
   userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims>;
   /**
-   * Revokes the grant (RFC 7009) through its refresh token, or its access token when it has none.
-   * NOT_SUPPORTED when the provider has no revocation endpoint.
+   * Revokes the grant (RFC 7009) through its refresh token, or its access token when it has none, and
+   * says what became of it. Never rejects.
    */
-  revokeGrant(tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>): Promise<void>;
+  revokeGrant(tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>): Promise<RevocationOutcome>;
   /** The URL that ends the provider's browser session (RP-initiated logout, or Auth0's /v2/logout). */
   endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string>;
 }

@@ -33,6 +33,14 @@ export const AUTH0_SCOPES = [
   'update:current_user_metadata',
 ] as const;
 
+/**
+ * The fixed redirect ports an Auth0 domain stands for. Auth0 compares callback URLs exactly, port
+ * included, in its quickstarts ("Allowed Callback URLs"), and no Auth0 document says it ignores the
+ * port of a loopback redirect as RFC 8252 §7.3 asks; so the README has `http://127.0.0.1:53682/callback`
+ * and `http://127.0.0.1:53683/callback` registered, the second for when the first port is busy.
+ */
+const AUTH0_REDIRECT_PORTS = [53682, 53683] as const;
+
 /** A generic OpenID provider: the standard claims and a refresh token, nothing provider-specific. */
 export const GENERIC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
@@ -91,7 +99,12 @@ const HELP_ORDER: readonly ConfigField[] = [
   'audience',
   'scopes',
   'usersApi',
+  'redirectPorts',
+  'offlineAccessPrompt',
 ];
+
+/** How many fixed redirect ports may be listed: a fallback or two, not a port scan. */
+const MAX_REDIRECT_PORTS = 10;
 
 /** Where the settings go, as steps a person can follow (shown by a packaged build with none). */
 export function configurationHelp(settingsFile: string): string {
@@ -104,7 +117,10 @@ export function configurationHelp(settingsFile: string): string {
     '  { "issuer": "https://login.example.com/", "clientId": "YOUR-CLIENT-ID" }',
     '',
     `Environment variables (${HELP_ORDER.map((field) => ENV_NAMES[field]).join(', ')}) and flags (${HELP_ORDER.map((field) => `${FLAG_NAMES[field]}=`).join(', ')}) work too.`,
-    'The client must be a native (public) application allowing the redirect http://127.0.0.1/callback.',
+    'The client must be a native (public) application. Register the redirect URIs',
+    `${AUTH0_REDIRECT_PORTS.map((port) => `http://127.0.0.1:${port}/callback`).join(' and ')} for Auth0;`,
+    'for another provider http://127.0.0.1/callback (any port), or, if it compares redirect URIs',
+    'exactly, http://127.0.0.1:PORT/callback with "redirectPorts": [PORT] here. See "Compatibility" in the README.',
     'Then start Latchkey again.',
   ].join('\n');
 }
@@ -130,6 +146,10 @@ function expandAuth0Domain(layer: ConfigLayer): ConfigLayer {
     audience: { value: `https://${host}/api/v2/`, source },
     usersApi: { value: `https://${host}/api/v2`, source },
     scopes: { value: AUTH0_SCOPES.join(' '), source },
+    // Auth0 documents offline_access without prompt=consent, which would show its consent screen on
+    // every sign-in: https://auth0.com/docs/secure/tokens/refresh-tokens/get-refresh-tokens
+    offlineAccessPrompt: { value: 'false', source },
+    redirectPorts: { value: AUTH0_REDIRECT_PORTS.join(','), source },
   };
   const { auth0Domain: _domain, ...explicit } = layer;
   return { ...expanded, ...explicit };
@@ -190,7 +210,29 @@ const fieldSchemas: Record<Exclude<ConfigField, 'auth0Domain'>, z.ZodType<string
     const problem = httpsOrLoopbackUrl(value);
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (or "none")` });
   }),
+  redirectPorts: z.string().superRefine((value, ctx) => {
+    const entries = splitPorts(value);
+    const bad = entries.filter(
+      (entry) => !/^\d{1,5}$/.test(entry) || Number(entry) < 1 || Number(entry) > 65535,
+    );
+    if (bad.length > 0 || entries.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be port numbers from 1 to 65535, like 53682 or "53682,53683" (tried in order)',
+      });
+    else if (new Set(entries.map(Number)).size !== entries.length)
+      ctx.addIssue({ code: 'custom', message: 'names a port twice' });
+    else if (entries.length > MAX_REDIRECT_PORTS)
+      ctx.addIssue({ code: 'custom', message: `lists more than ${MAX_REDIRECT_PORTS} ports` });
+  }),
+  offlineAccessPrompt: z.string().refine((value) => /^(true|false)$/i.test(value), {
+    message: 'must be true or false',
+  }),
 };
+
+function splitPorts(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
+}
 
 function splitScopes(value: string): string[] {
   return value.split(/[\s,]+/).filter(Boolean);
@@ -233,5 +275,9 @@ function validateSettings(merged: ConfigLayer): ProviderSettings {
       usersApi && usersApi !== 'none'
         ? { kind: 'auth0', baseUrl: usersApi.replace(/\/+$/, '') }
         : { kind: 'none' },
+    // None: a fresh ephemeral port per sign-in (RFC 8252 §7.3), where the provider allows any port.
+    redirectPorts: merged.redirectPorts ? splitPorts(merged.redirectPorts.value).map(Number) : [],
+    // OIDC Core §11 for every provider, unless turned off (the Auth0 domain does).
+    offlineAccessPrompt: merged.offlineAccessPrompt?.value.toLowerCase() !== 'false',
   };
 }

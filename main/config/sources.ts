@@ -7,7 +7,16 @@ import { LatchkeyError } from '../errors';
  * nothing here knows Electron; the app passes `process.argv`, `process.env` and the settings path.
  */
 
-export const CONFIG_FIELDS = ['issuer', 'clientId', 'audience', 'scopes', 'usersApi', 'auth0Domain'] as const;
+export const CONFIG_FIELDS = [
+  'issuer',
+  'clientId',
+  'audience',
+  'scopes',
+  'usersApi',
+  'auth0Domain',
+  'redirectPorts',
+  'offlineAccessPrompt',
+] as const;
 export type ConfigField = (typeof CONFIG_FIELDS)[number];
 
 /** One layer's raw values, each with where it came from (for error messages). */
@@ -22,6 +31,8 @@ export const ENV_NAMES: Record<ConfigField, string> = {
   scopes: 'LATCHKEY_SCOPES',
   usersApi: 'LATCHKEY_USERS_API',
   auth0Domain: 'LATCHKEY_AUTH0_DOMAIN',
+  redirectPorts: 'LATCHKEY_REDIRECT_PORTS',
+  offlineAccessPrompt: 'LATCHKEY_OFFLINE_ACCESS_PROMPT',
 };
 
 export const FLAG_NAMES: Record<ConfigField, string> = {
@@ -31,6 +42,8 @@ export const FLAG_NAMES: Record<ConfigField, string> = {
   scopes: '--scopes',
   usersApi: '--users-api',
   auth0Domain: '--auth0-domain',
+  redirectPorts: '--redirect-ports',
+  offlineAccessPrompt: '--offline-access-prompt',
 };
 
 /** The settings file: every field optional, unknown keys refused (a typo must not pass silently). */
@@ -43,6 +56,9 @@ const settingsFileSchema = z
     scopes: z.union([z.string(), z.array(z.string())]).optional(),
     usersApi: z.string().optional(),
     auth0Domain: z.string().optional(),
+    // One port, a list of them (tried in order), or the same as text ("53682,53683").
+    redirectPorts: z.union([z.number(), z.array(z.number()), z.string()]).optional(),
+    offlineAccessPrompt: z.union([z.boolean(), z.string()]).optional(),
   })
   .strict();
 
@@ -79,9 +95,18 @@ export async function readSettingsFile(path: string): Promise<ConfigLayer> {
   for (const field of CONFIG_FIELDS) {
     const value = parsed.data[field];
     if (value === undefined) continue;
-    layer[field] = { value: Array.isArray(value) ? value.join(' ') : value, source: `"${field}" in ${path}` };
+    layer[field] = { value: fileValueText(field, value), source: `"${field}" in ${path}` };
   }
   return layer;
+}
+
+/** A settings-file value as the text an environment variable or flag would give. */
+function fileValueText(
+  field: ConfigField,
+  value: string | number | boolean | Array<string | number>,
+): string {
+  if (!Array.isArray(value)) return String(value);
+  return value.join(field === 'redirectPorts' ? ',' : ' ');
 }
 
 /** Reads the LATCHKEY_* variables. Empty values count as unset (a common shell-export leftover). */

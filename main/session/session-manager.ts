@@ -1,20 +1,26 @@
 import type { Diagnostics } from '../../common/diagnostics';
 import type { ErrorInfo } from '../../common/errors';
 import type {
+  GrantShortfall,
   Profile,
   SessionPhase,
   SessionState,
   SessionStorage,
   SignedOutReason,
+  SignOutReport,
+  RevocationReport,
 } from '../../common/session-state';
 import { DEFAULT_SIGN_IN_TIMEOUT_MS } from '../auth/client';
-import type { AuthClient, UserInfoClaims } from '../auth/types';
+import { revocationSupport } from '../auth/provider-metadata';
+import type { AuthClient, RevocationOutcome, UserInfoClaims } from '../auth/types';
 import { isLatchkeyError, LatchkeyError, loginCancelled, toErrorInfo } from '../errors';
 import type { KeychainStore } from '../keychain/keychain-store';
 import { memoryStorage } from '../keychain/keychain-problems';
 import type { Logger } from '../log';
 import { createSavedSession, type SavedRead } from './saved-session';
 import {
+  grantedScopes,
+  grantShortfall,
   profileFromClaims,
   recordFromSignIn,
   renewedRecord,
@@ -56,8 +62,12 @@ export interface SessionManager {
   reopenSignInPage(): Promise<void>;
   /** Validates now (resume, network back, "retry now"). Never drops the session on a network error. */
   recheck(): Promise<SessionState>;
-  /** Deletes the record, revokes the refresh token; `everywhere` also ends the provider's browser session. */
-  signOut(options: { everywhere: boolean }): Promise<void>;
+  /**
+   * Deletes the record, revokes the refresh token; `everywhere` also ends the provider's browser
+   * session. Says what was done (SignOutReport), and publishes it with the signed-out state. Already
+   * signed out, `everywhere` opens the provider's sign-out page only (without an ID token hint).
+   */
+  signOut(options: { everywhere: boolean }): Promise<SignOutReport>;
   /** A fresh profile from userinfo (one refresh-and-retry on 401); updates the cached profile. */
   fetchProfile(): Promise<Profile>;
   /**
@@ -148,15 +158,38 @@ const MESSAGES = {
 } as const;
 
 /**
- * What a failed provider call means for the session: the one decision, in one place.
+ * What a failed provider call means for the session: the one decision, in one place. The codes come
+ * from main/auth/errors.ts, where what each answer of the token endpoint means is written once
+ * (`refreshRefusal`, RFC 6749 §5.2).
  * - `end`: the provider refused the grant (SESSION_EXPIRED): delete the record, say why.
  * - `none`: the session was already gone (signed out or replaced while the call ran).
- * - `offline`: anything else (network, timeout, 5xx, a provider error): keep the session, retry.
+ * - `offline`: the provider could not be reached or asked to wait (NETWORK: network, timeout, 3xx,
+ *   408, 5xx; RATE_LIMITED: 429). Transient by nature: keep the session, retry with backoff for as
+ *   long as it lasts.
+ * - `refused`: the provider answered, but not in a way that confirms the session and not with a
+ *   refused grant (invalid_client, a 4xx with no known meaning, a failed check of its answer). Keep
+ *   the session (only a refused grant ends one) and retry with backoff; but the same request is
+ *   likely to get the same answer forever, so after REFUSALS_BEFORE_PAUSE of them in a row the
+ *   automatic re-checks stop (`nextRetryAt: null`) and the person is told what to do. Waking, the
+ *   network coming back and "Retry now" still check.
  */
-function failureOutcome(error: unknown): 'end' | 'none' | 'offline' {
+function failureOutcome(error: unknown): 'end' | 'none' | 'offline' | 'refused' {
   if (isLatchkeyError(error, 'SESSION_EXPIRED')) return 'end';
   if (isLatchkeyError(error, 'NOT_SIGNED_IN')) return 'none';
-  return 'offline';
+  if (isLatchkeyError(error, 'NETWORK') || isLatchkeyError(error, 'RATE_LIMITED')) return 'offline';
+  return 'refused';
+}
+
+/** Consecutive `refused` answers after which the automatic re-checks stop (see failureOutcome). */
+export const REFUSALS_BEFORE_PAUSE = 3;
+
+/** The redirect_uri an authorization URL carries ('' if it has none). */
+function redirectUriOf(authorizationUrl: string): string {
+  try {
+    return new URL(authorizationUrl).searchParams.get('redirect_uri') ?? '';
+  } catch {
+    return '';
+  }
 }
 
 const DEFAULT_LEEWAY_MS = 60_000;
@@ -238,12 +271,19 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     publish();
   }
 
+  /** What the provider granted less than asked for this session, if anything (shown with it). */
+  function shortfallOf(record: SessionRecord): { grant?: GrantShortfall } {
+    const grant = grantShortfall(record.tokens, auth.settings.scopes);
+    return grant ? { grant } : {};
+  }
+
   function signedInPhase(record: SessionRecord): SessionPhase {
     return {
       status: 'signedIn',
       profile: record.profile,
       validatedAt: lastValidatedAt ?? now(),
       accessTokenExpiresAt: record.tokens.expiresAt,
+      ...shortfallOf(record),
     };
   }
 
@@ -300,14 +340,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
-  /** Deletes the record; never throws. */
-  async function deleteRecord(): Promise<void> {
+  /** Deletes the record; never throws. False when the keychain refused. */
+  async function deleteRecord(): Promise<boolean> {
     try {
       await saved.delete();
+      return true;
     } catch (error) {
-      // The record stays behind; its refresh token is revoked or rejected, so the next launch
-      // finds it refused and deletes it then.
+      // The record stays behind; where its refresh token was revoked, the next launch finds it
+      // refused and deletes it then.
       noteError(error);
+      return false;
     }
   }
 
@@ -316,6 +358,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   let retryTimer: unknown = null;
   let retryAttempt = 0;
   let offlineSince: number | null = null;
+  /** `refused` answers in a row (failureOutcome); only a confirmation or a new session resets it. */
+  let refusalsInARow = 0;
 
   /** Stops the pending re-check; the backoff keeps counting. */
   function cancelRetry(): void {
@@ -323,14 +367,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     retryTimer = null;
   }
 
-  /** The provider answered, or the session ended: no re-check pending, the backoff starts over. */
+  /** The provider confirmed, or the session ended: no re-check pending, the backoff starts over. */
   function resetRetry(): void {
     cancelRetry();
     retryAttempt = 0;
     offlineSince = null;
+    refusalsInARow = 0;
   }
 
-  function goOffline(error: unknown): void {
+  /** Keeps the session, offline; re-checks with backoff unless `automatic` is false. */
+  function goOffline(error: unknown, automatic = true): void {
     const info = noteError(error);
     if (!session || disposed) return;
     cancelRetry();
@@ -341,9 +387,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       status: 'offline',
       profile: session.profile,
       since: offlineSince,
-      nextRetryAt: now() + delay,
+      nextRetryAt: automatic ? now() + delay : null,
       lastError: info,
+      ...shortfallOf(session),
     });
+    if (!automatic) {
+      log.warn(`session: the provider refused ${refusalsInARow} times in a row; automatic re-checks stop`);
+      return;
+    }
     retryTimer = timers.setTimeout(() => {
       retryTimer = null;
       void recheck();
@@ -370,6 +421,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         return;
       case 'offline':
         goOffline(error);
+        return;
+      case 'refused':
+        refusalsInARow += 1;
+        goOffline(error, refusalsInARow < REFUSALS_BEFORE_PAUSE);
     }
   }
 
@@ -611,6 +666,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
             authorizationUrl: url,
             startedAt: mine.startedAt,
             expiresAt: mine.expiresAt,
+            redirect: {
+              uri: redirectUriOf(url),
+              fixedPort: (auth.settings.redirectPorts?.length ?? 0) > 0,
+            },
           });
         },
       });
@@ -638,6 +697,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   /** A finished sign-in becomes the session: saved (or kept in memory), then shown signed in. */
   async function startSession(record: SessionRecord): Promise<Profile> {
+    const grant = grantShortfall(record.tokens, auth.settings.scopes);
+    if (grant) {
+      log.warn(
+        `session: the provider granted less than asked: missing [${grant.missingScopes.join(' ')}], ${grant.renewable ? 'with' : 'without'} a refresh token`,
+      );
+    }
     replaceSession(record);
     lastValidatedAt = now();
     resetRetry();
@@ -660,38 +725,100 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   // ---- sign-out ---------------------------------------------------------------------------------
 
-  async function signOut({ everywhere }: { everywhere: boolean }): Promise<void> {
-    cancelSignIn();
-    const ended = session;
-    replaceSession(null);
-    resetRetry();
-    setPhase({ status: 'signedOut', reason: { kind: 'signedOut' } });
-    if (!ended) return;
-
-    let endSessionUrl: string | null = null;
-    if (everywhere) {
-      try {
-        endSessionUrl = await auth.endSessionUrl(
-          ended.tokens.idToken ? { idTokenHint: ended.tokens.idToken } : {},
-        );
-      } catch (error) {
-        noteError(error);
-      }
+  /** The revocation as the person is told of it; a failure is also kept for diagnostics. */
+  function revocationReport(outcome: RevocationOutcome): RevocationReport {
+    if (outcome.revoked) return { outcome: 'revoked' };
+    if (outcome.reason !== 'failed') {
+      log.warn(`session: the refresh token was not revoked (${outcome.reason})`);
+      return { outcome: 'notRevoked', why: outcome.reason };
     }
-    await deleteRecord();
-    // A failed revocation is reported, and the person is signed out anyway.
+    const error = noteError(outcome.error);
+    const unreachable = error.code === 'NETWORK' || error.code === 'RATE_LIMITED';
+    return { outcome: 'notRevoked', why: unreachable ? 'unreachable' : 'refused', error };
+  }
+
+  /** Opens the provider's sign-out page (RP-initiated logout); never throws. */
+  async function endProviderSession(idToken: string | undefined): Promise<SignOutReport['providerSession']> {
+    let url: string;
     try {
-      await auth.revokeGrant(ended.tokens);
+      url = await auth.endSessionUrl(idToken ? { idTokenHint: idToken } : {});
     } catch (error) {
       noteError(error);
+      return isLatchkeyError(error, 'NOT_SUPPORTED') ? 'notSupported' : 'failed';
     }
-    if (endSessionUrl) {
-      try {
-        await openExternal(endSessionUrl);
-      } catch (error) {
-        noteError(error);
-      }
+    try {
+      await openExternal(url);
+      return 'pageOpened';
+    } catch (error) {
+      noteError(error);
+      return 'failed';
     }
+  }
+
+  /** The report of the sign-out the signed-out screen shows now, if it shows one. */
+  function shownReport(): SignOutReport | undefined {
+    return phase.status === 'signedOut' && phase.reason?.kind === 'signedOut'
+      ? phase.reason.report
+      : undefined;
+  }
+
+  /** The sign-out still finishing (revocation in flight), so that a second one waits for its report. */
+  let finishing: Promise<SignOutReport> | null = null;
+
+  async function signOut({ everywhere }: { everywhere: boolean }): Promise<SignOutReport> {
+    cancelSignIn();
+    const ended = session;
+    if (!ended && finishing) await finishing;
+    if (!ended) {
+      // Already signed out: what is left is the provider's browser session, offered by the
+      // signed-out screen when the refresh token could not be revoked. The earlier facts stand.
+      const earlier = shownReport();
+      const report: SignOutReport = {
+        thisComputer: earlier?.thisComputer ?? 'noSession',
+        revocation: earlier?.revocation ?? { outcome: 'notNeeded' },
+        providerSession: everywhere
+          ? await endProviderSession(undefined)
+          : (earlier?.providerSession ?? 'notRequested'),
+      };
+      if (!session && !attempt && !disposed)
+        setPhase({ status: 'signedOut', reason: { kind: 'signedOut', report } });
+      return report;
+    }
+    replaceSession(null);
+    resetRetry();
+    const running = signOutOf(ended, everywhere);
+    finishing = running;
+    try {
+      return await running;
+    } finally {
+      if (finishing === running) finishing = null;
+    }
+  }
+
+  /** Signs `ended` out: shown at once, then removed, revoked and reported. Never throws. */
+  async function signOutOf(ended: SessionRecord, everywhere: boolean): Promise<SignOutReport> {
+    // Shown at once; the report follows when the provider has answered.
+    const pending: SessionPhase = { status: 'signedOut', reason: { kind: 'signedOut' } };
+    setPhase(pending);
+
+    const removed = await deleteRecord();
+    // A failed revocation is reported, and the person is signed out anyway.
+    const revocation = revocationReport(
+      await auth.revokeGrant(ended.tokens).catch((error: unknown): RevocationOutcome => ({
+        revoked: false,
+        reason: 'failed',
+        error: asLatchkeyError(error),
+      })),
+    );
+    const providerSession = everywhere ? await endProviderSession(ended.tokens.idToken) : 'notRequested';
+    const report: SignOutReport = {
+      thisComputer: removed ? 'removed' : 'removeFailed',
+      revocation,
+      providerSession,
+    };
+    // Unless something else happened meanwhile (a new sign-in started).
+    if (phase === pending) setPhase({ status: 'signedOut', reason: { kind: 'signedOut', report } });
+    return report;
   }
 
   // ---- calls that need the access token ---------------------------------------------------------
@@ -717,6 +844,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   function diagnostics(): Diagnostics {
     const stats = store.stats();
+    const known = auth.knownMetadata() ?? session?.provider ?? null;
     return {
       issuer: auth.settings.issuer,
       clientId: auth.settings.clientId,
@@ -730,6 +858,15 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       lastValidatedAt,
       lastError,
       usersApi: auth.settings.usersApi.kind,
+      redirectPorts: [...(auth.settings.redirectPorts ?? [])],
+      offlineAccessPrompt: auth.settings.offlineAccessPrompt !== false,
+      scopes: {
+        requested: [...auth.settings.scopes],
+        granted: session ? grantedScopes(session.tokens, auth.settings.scopes) : null,
+        grantedStated: session?.tokens.scope !== undefined,
+        refreshToken: session?.tokens.refreshToken !== undefined,
+      },
+      revocation: known ? revocationSupport(known) : null,
     };
   }
 

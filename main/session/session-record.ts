@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Profile } from '../../common/session-state';
+import type { GrantShortfall, Profile } from '../../common/session-state';
 import type {
   ProviderMetadata,
   ProviderSettings,
@@ -68,6 +68,7 @@ const providerMetadataSchema = z.object({
   id_token_signing_alg_values_supported: z.array(z.string()).optional(),
   authorization_response_iss_parameter_supported: z.boolean().optional(),
   mfa_challenge_endpoint: z.string().optional(),
+  revocation_endpoint_auth_methods_supported: z.array(z.string()).optional(),
 });
 
 const recordSchema = z.object({
@@ -157,11 +158,37 @@ export function recordFromSignIn(
 export function renewedRecord(current: SessionRecord, fresh: TokenSet, now: number): SessionRecord {
   const refreshToken = fresh.refreshToken ?? current.tokens.refreshToken;
   const idToken = fresh.idToken ?? current.tokens.idToken;
+  // RFC 6749 §5.1/§6: a refresh response without `scope` grants what the original grant did.
+  const scope = fresh.scope ?? current.tokens.scope;
   return {
     ...current,
-    tokens: { ...fresh, ...(refreshToken ? { refreshToken } : {}), ...(idToken ? { idToken } : {}) },
+    tokens: {
+      ...fresh,
+      ...(refreshToken ? { refreshToken } : {}),
+      ...(idToken ? { idToken } : {}),
+      ...(scope ? { scope } : {}),
+    },
     savedAt: now,
   };
+}
+
+/** The scopes the provider granted: the token response's `scope`, or, without one, those asked (RFC 6749 §5.1). */
+export function grantedScopes(tokens: Pick<TokenSet, 'scope'>, requested: readonly string[]): string[] {
+  return tokens.scope === undefined ? [...requested] : tokens.scope.split(' ').filter(Boolean);
+}
+
+/**
+ * What the provider granted less than asked, or undefined when it granted everything and a refresh
+ * token. `openid` is left out: the sign-in itself needed it (an ID token came back).
+ */
+export function grantShortfall(
+  tokens: Pick<TokenSet, 'scope' | 'refreshToken'>,
+  requested: readonly string[],
+): GrantShortfall | undefined {
+  const granted = new Set(grantedScopes(tokens, requested));
+  const missingScopes = requested.filter((scope) => scope !== 'openid' && !granted.has(scope));
+  const renewable = tokens.refreshToken !== undefined;
+  return missingScopes.length === 0 && renewable ? undefined : { missingScopes, renewable };
 }
 
 /**

@@ -5,6 +5,14 @@ import { useApi } from '../api';
 import { formatDateTime } from '../format';
 import { Notice } from './Notice';
 
+const REVOCATION_WORDS: Record<NonNullable<Diagnostics['revocation']> | 'unknown', string> = {
+  publicClients: 'offered to apps like Latchkey',
+  confidentialOnly: 'offered to server applications only (revocation_endpoint_auth_methods_supported)',
+  notOffered: 'not offered (no revocation_endpoint)',
+  notAdvertised: 'offered; who may use it is not advertised (Latchkey tries)',
+  unknown: 'not known yet (before discovery)',
+};
+
 function when(epochMs: number | null): string {
   return epochMs === null ? 'never' : formatDateTime(epochMs);
 }
@@ -35,6 +43,32 @@ function DiagnosticsFacts({ diagnostics }: { diagnostics: Diagnostics }) {
       <dd>{when(diagnostics.lastValidatedAt)}</dd>
       <dt>Users API</dt>
       <dd>{diagnostics.usersApi === 'auth0' ? 'Auth0 Management API' : 'none'}</dd>
+      <dt>Redirect address</dt>
+      <dd className="mono" data-testid="diagnostics-redirect">
+        {diagnostics.redirectPorts.length > 0
+          ? diagnostics.redirectPorts.map((port) => `http://127.0.0.1:${port}/callback`).join(', ')
+          : 'http://127.0.0.1:{a new port each time}/callback'}
+      </dd>
+      <dt>Offline access asked with consent</dt>
+      <dd>{diagnostics.offlineAccessPrompt ? 'yes (prompt=consent)' : 'no'}</dd>
+      <dt>Scopes asked</dt>
+      <dd className="mono">{diagnostics.scopes.requested.join(' ')}</dd>
+      <dt>Scopes granted</dt>
+      <dd className="mono" data-testid="diagnostics-granted-scopes">
+        {diagnostics.scopes.granted === null
+          ? 'no session'
+          : `${diagnostics.scopes.granted.join(' ') || '(none)'}${diagnostics.scopes.grantedStated ? '' : ' (not stated by the provider: as asked)'}`}
+      </dd>
+      <dt>Refresh token</dt>
+      <dd>
+        {diagnostics.scopes.granted === null
+          ? 'no session'
+          : diagnostics.scopes.refreshToken
+            ? 'yes'
+            : 'none'}
+      </dd>
+      <dt>Token revocation</dt>
+      <dd>{REVOCATION_WORDS[diagnostics.revocation ?? 'unknown']}</dd>
       <dt>Last error</dt>
       <dd>
         {diagnostics.lastError

@@ -8,7 +8,8 @@ import { Notice } from './Notice';
 
 interface OfflineNoticeProps {
   since: number;
-  nextRetryAt: number;
+  /** Null: Latchkey has stopped checking by itself (the provider keeps refusing). */
+  nextRetryAt: number | null;
   lastError: ErrorInfo;
 }
 
@@ -31,15 +32,24 @@ export function OfflineNotice({ since, nextRetryAt, lastError }: OfflineNoticePr
 
   return (
     <Notice tone="warning" title={offlineTitle(lastError)} testId="offline-notice">
-      <p>You are still signed in. Latchkey keeps your session and checks again by itself.</p>
+      {nextRetryAt === null ? (
+        <p data-testid="retries-stopped">
+          You are still signed in, but your provider keeps refusing to confirm your session, so Latchkey has
+          stopped checking by itself. Press Retry now to try again, or sign out and sign in again.
+        </p>
+      ) : (
+        <p>You are still signed in. Latchkey keeps your session and checks again by itself.</p>
+      )}
       <dl className="facts">
         <dt>Since</dt>
         <dd>{formatTime(since)}</dd>
         <dt>Next check</dt>
         <dd data-testid="next-retry">
-          {nextRetryAt > now
-            ? `${formatTime(nextRetryAt)} (${formatRelative(nextRetryAt, now)})`
-            : 'checking now'}
+          {nextRetryAt === null
+            ? 'when you press Retry now'
+            : nextRetryAt > now
+              ? `${formatTime(nextRetryAt)} (${formatRelative(nextRetryAt, now)})`
+              : 'checking now'}
         </dd>
         <dt>Last error</dt>
         <dd>{lastError.message}</dd>

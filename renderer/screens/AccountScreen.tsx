@@ -11,6 +11,7 @@ import { ProfileCard } from '../components/ProfileCard';
 import { SessionDetails } from '../components/SessionDetails';
 import { StorageNotice } from '../components/StorageNotice';
 import { DetailsLoading } from '../components/DetailsLoading';
+import { grantWords } from '../grant-words';
 
 /**
  * The editor (with its country list) is a separate chunk, fetched from the app's own files when the
@@ -60,6 +61,17 @@ export function AccountScreen({ state }: { state: ActiveState }) {
       </header>
       {state.status === 'offline' && (
         <OfflineNotice since={state.since} nextRetryAt={state.nextRetryAt} lastError={state.lastError} />
+      )}
+      {state.grant && (
+        <Notice
+          tone="warning"
+          title="Your provider granted less than Latchkey asked for"
+          testId="grant-notice"
+        >
+          {grantWords(state.grant).map((sentence) => (
+            <p key={sentence}>{sentence}</p>
+          ))}
+        </Notice>
       )}
       <StorageNotice storage={state.storage} />
       {error && (

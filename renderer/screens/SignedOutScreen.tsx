@@ -1,19 +1,50 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../common/errors';
-import type { SignedOutReason } from '../../common/session-state';
+import type { SignedOutReason, SignOutReport } from '../../common/session-state';
 import { useApi } from '../api';
 import { FocusHeading } from '../components/FocusHeading';
 import { Notice } from '../components/Notice';
+import { signOutWords } from '../sign-out-words';
+
+/** The person's own sign-out: what was done, once main has finished it (renderer/sign-out-words.ts). */
+function SignedOutNotice({ report }: { report?: SignOutReport }) {
+  const api = useApi();
+  const [opening, setOpening] = useState(false);
+  if (!report) {
+    return (
+      <Notice tone="success" title="You're signed out" testId="reason-signed-out">
+        <p>Finishing the sign-out…</p>
+      </Notice>
+    );
+  }
+  const words = signOutWords(report);
+  const signOutAtProvider = async () => {
+    setOpening(true);
+    // The new report arrives with the pushed state.
+    await api.signOut({ everywhere: true });
+    setOpening(false);
+  };
+  return (
+    <Notice tone={words.tone} title="You're signed out" testId="reason-signed-out">
+      {words.sentences.map((sentence) => (
+        <p key={sentence}>{sentence}</p>
+      ))}
+      {words.offerProviderSignOut && (
+        <div className="actions">
+          <button type="button" className="button" onClick={signOutAtProvider} disabled={opening}>
+            Sign out at your provider
+          </button>
+        </div>
+      )}
+    </Notice>
+  );
+}
 
 /** Main's messages for `revoked` and `recordUnreadable` already end by asking to sign in again. */
 function ReasonNotice({ reason }: { reason: SignedOutReason }) {
   switch (reason.kind) {
     case 'signedOut':
-      return (
-        <Notice tone="success" title="You're signed out" testId="reason-signed-out">
-          <p>Your session was removed from this computer.</p>
-        </Notice>
-      );
+      return <SignedOutNotice report={reason.report} />;
     case 'revoked':
       return (
         <Notice tone="warning" title="Your session has ended" testId="reason-revoked">

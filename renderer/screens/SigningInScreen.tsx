@@ -10,10 +10,42 @@ import { useNow } from '../use-now';
 interface SigningInScreenProps {
   authorizationUrl: string;
   expiresAt: number;
+  redirect: { uri: string; fixedPort: boolean };
+}
+
+/**
+ * What to check when the browser shows a redirect error instead of the sign-in page: a provider that
+ * compares redirect URIs exactly refuses any address it does not know, and nothing comes back to
+ * Latchkey, which would otherwise wait until the timeout.
+ */
+function RedirectHint({ redirect }: { redirect: { uri: string; fixedPort: boolean } }) {
+  let port = '';
+  try {
+    port = new URL(redirect.uri).port;
+  } catch {
+    return null;
+  }
+  return (
+    <section className="hint" aria-labelledby="redirect-hint-title" data-testid="redirect-hint">
+      <h2 id="redirect-hint-title">Does your browser show an error about the redirect address?</h2>
+      {redirect.fixedPort ? (
+        <p>
+          Your provider does not accept the address Latchkey is waiting on. Register{' '}
+          <code>{redirect.uri}</code> for Latchkey at your provider, exactly as written, then try again.
+        </p>
+      ) : (
+        <p>
+          Your provider may need a fixed port: register <code>{redirect.uri}</code> at your provider and set{' '}
+          <code>&quot;redirectPorts&quot;: [{port}]</code> in Latchkey&apos;s settings, then try again.
+        </p>
+      )}
+      <p className="muted">The README&apos;s &quot;Compatibility&quot; section explains this.</p>
+    </section>
+  );
 }
 
 /** The browser has the provider's page; this window waits, and offers a way back if it got lost. */
-export function SigningInScreen({ authorizationUrl, expiresAt }: SigningInScreenProps) {
+export function SigningInScreen({ authorizationUrl, expiresAt, redirect }: SigningInScreenProps) {
   const api = useApi();
   const now = useNow(1000);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -61,6 +93,7 @@ export function SigningInScreen({ authorizationUrl, expiresAt }: SigningInScreen
             a new attempt starts with nothing copied and no field showing the old link. */}
         <CopyLink key={authorizationUrl} url={authorizationUrl} />
       </div>
+      {redirect.uri && <RedirectHint redirect={redirect} />}
     </main>
   );
 }

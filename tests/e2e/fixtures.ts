@@ -96,6 +96,8 @@ export async function signIn(
   provider: TestProvider,
   login = 'ada',
   start: () => Promise<void> = () => app.page.getByRole('button', { name: 'Sign in' }).click(),
+  /** Scopes to untick on the provider's consent page (only for a provider with `consent: 'partial-allowed'`). */
+  refuseScopes?: readonly string[],
 ): Promise<LoopbackLanding> {
   const account = provider.idp.accounts.find((candidate) => candidate.login === login);
   if (!account) throw new Error(`no demo account ${login}`);
@@ -105,7 +107,7 @@ export async function signIn(
   await expect(screen(app.page, 'signing-in')).toBeVisible();
   const context = await browser.newContext();
   try {
-    const landing = await completeProviderLogin(await context.newPage(), url, account);
+    const landing = await completeProviderLogin(await context.newPage(), url, account, refuseScopes);
     await expect(screen(app.page, 'signed-in')).toBeVisible();
     return landing;
   } finally {

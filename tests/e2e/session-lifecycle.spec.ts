@@ -63,6 +63,10 @@ test.describe('signing out', () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(screen(page, 'signed-out')).toBeVisible();
     await expect(page.getByRole('heading', { name: "You're signed out" })).toBeVisible();
+    // The screen says it once it is true (the report follows the keychain delete and the revocation).
+    const notice = page.getByTestId('reason-signed-out');
+    await expect(notice).toContainText('Your session was removed from this computer.');
+    await expect(notice).toContainText('Your sign-in was also cancelled at your provider.');
     expect(await app.hasStoredSession()).toBe(false);
 
     await app.restart();
@@ -79,5 +83,29 @@ test.describe('signing out', () => {
     expect(logoutUrl.pathname).toBe('/session/end');
     expect(logoutUrl.searchParams.get('client_id')).toBe(provider.settings.clientId);
     expect(await app.hasStoredSession()).toBe(false);
+  });
+});
+
+test.describe('signing out where the provider lets only confidential clients revoke', () => {
+  test.use({ providerOptions: { behaviour: { revocation: 'confidential-only' } } });
+
+  test('says the sign-in stays valid at the provider, and offers to sign out there', async ({
+    app,
+    browser,
+    provider,
+  }) => {
+    await signIn(app, browser, provider);
+    const page = app.page;
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    const notice = page.getByTestId('reason-signed-out');
+    await expect(notice).toContainText('Your session was removed from this computer.');
+    await expect(notice).toContainText('Your provider lets only server applications cancel a sign-in');
+    await expect(notice).not.toContainText(/HTTP|401|PROVIDER_ERROR/);
+    expect(await app.hasStoredSession()).toBe(false);
+
+    await notice.getByRole('button', { name: 'Sign out at your provider' }).click();
+    expect(new URL(await app.nextExternalUrl()).pathname).toBe('/session/end');
+    await expect(notice).toContainText("Your browser was opened at your provider's sign-out page.");
+    await expect(notice.getByRole('button', { name: 'Sign out at your provider' })).toHaveCount(0);
   });
 });

@@ -30,6 +30,13 @@ test.describe('first sign-in', () => {
     const url = await app.nextExternalUrl();
     await expect(screen(page, 'signing-in')).toBeVisible();
     await expect(page.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible();
+    // What to check if the provider refuses the redirect address: the exact URI this attempt waits on.
+    const redirectUri = new URL(url).searchParams.get('redirect_uri')!;
+    expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    await expect(page.getByTestId('redirect-hint')).toContainText(redirectUri);
+    await expect(page.getByTestId('redirect-hint')).toContainText(
+      `"redirectPorts": [${new URL(redirectUri).port}]`,
+    );
 
     // The clipboard is refused in this headless page: the link is offered in a selectable field instead.
     await page.getByRole('button', { name: 'Copy the link' }).click();
@@ -58,6 +65,26 @@ test.describe('first sign-in', () => {
     // A fresh attempt still works after the cancelled one.
     await signIn(app, browser, provider, 'grace');
     await expect(page.getByRole('heading', { name: 'Grace Hopper' })).toBeVisible();
+  });
+});
+
+test.describe('a provider that grants less than asked (partial consent)', () => {
+  test.use({ providerOptions: { behaviour: { consent: 'partial-allowed' } } });
+
+  test('says what is missing and that the person will have to sign in again', async ({
+    app,
+    browser,
+    provider,
+  }) => {
+    await signIn(app, browser, provider, 'ada', undefined, ['profile', 'email', 'offline_access']);
+    const notice = app.page.getByTestId('grant-notice');
+    await expect(notice).toContainText('you will need to sign in again when this session expires');
+    await expect(notice).toContainText('did not share your name and picture');
+    await expect(notice).toContainText('did not share your email address');
+    await app.page.getByRole('button', { name: 'Show diagnostics' }).click();
+    await expect(app.page.getByTestId('diagnostics-granted-scopes')).toHaveText(
+      'openid read:current_user update:current_user_metadata',
+    );
   });
 });
 

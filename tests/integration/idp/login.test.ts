@@ -61,6 +61,8 @@ describe('local provider: signing in', () => {
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: REDIRECT,
       scope: 'openid profile email offline_access read:current_user update:current_user_metadata',
+      // OIDC Core §11: offline_access is granted only with prompt=consent (what the app sends).
+      prompt: 'consent',
       audience: idp.audience,
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
@@ -230,13 +232,21 @@ describe('local provider: signing in', () => {
     });
   });
 
-  it('issues a refresh token for offline_access without prompt=consent, also with prompt=login', async () => {
-    const plain = await obtainTokens(idp, 'ada');
-    expect(plain.refresh_token).toBeTruthy();
-    const jar = plain.login.jar;
-    const again = await obtainTokens(idp, 'ada', { jar, prompt: 'login' });
+  it('grants offline_access (and a refresh token) only with prompt=consent, as OIDC Core §11 says', async () => {
+    const consented = await obtainTokens(idp, 'ada', { prompt: 'consent' });
+    expect(consented.scope.split(' ')).toContain('offline_access');
+    expect(consented.refresh_token).toBeTruthy();
+    const jar = consented.login.jar;
+    const again = await obtainTokens(idp, 'ada', { jar, prompt: 'login consent' });
     expect(again.login.formShown).toBe(true);
     expect(again.refresh_token).toBeTruthy();
+
+    // oidc-provider's standard behaviour: dropped from the request, so not granted, and no refresh token.
+    for (const prompt of ['', 'login']) {
+      const unconsented = await obtainTokens(idp, 'ada', { prompt });
+      expect(unconsented.scope.split(' ')).not.toContain('offline_access');
+      expect(unconsented.refresh_token).toBeUndefined();
+    }
     const none = await obtainTokens(idp, 'ada', { scope: 'openid profile' });
     expect(none.refresh_token).toBeUndefined();
   });

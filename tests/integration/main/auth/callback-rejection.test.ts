@@ -197,7 +197,7 @@ describe('the attempt itself', () => {
     const port = (squatter.address() as { port: number }).port;
     const opened: string[] = [];
     try {
-      const pinned = createAuthClient(settingsFor(suite.idp), { loopbackPort: port });
+      const pinned = createAuthClient({ ...settingsFor(suite.idp), redirectPorts: [port] });
       const error = await rejectionOf(pinned.signIn({ openExternal: async (url) => void opened.push(url) }));
       expect(error.code).toBe('LOOPBACK_UNAVAILABLE');
       expect(error.message).toContain(`port ${port}`);

@@ -112,7 +112,7 @@ describe('after sign-in', () => {
 
   it('revoking the refresh token makes the provider refuse it (SESSION_EXPIRED)', async () => {
     const session = await client.signIn({ openExternal: openExternalWithBrowser(suite.browser, ada) });
-    await client.revokeGrant(session.tokens);
+    expect(await client.revokeGrant(session.tokens)).toEqual({ revoked: true });
     expect(await codeOf(client.refresh(session.tokens.refreshToken!))).toBe('SESSION_EXPIRED');
   });
 
@@ -121,7 +121,7 @@ describe('after sign-in', () => {
       sub: ada.sub,
     });
     // With no refresh token in hand, the grant is revoked through its access token.
-    await client.revokeGrant({ accessToken: signedIn.tokens.accessToken });
+    expect(await client.revokeGrant({ accessToken: signedIn.tokens.accessToken })).toEqual({ revoked: true });
     expect(await codeOf(client.userinfo(signedIn.tokens.accessToken, signedIn.subject))).toBe(
       'ACCESS_TOKEN_REJECTED',
     );

@@ -140,10 +140,15 @@ describe('the contract, channel by channel', () => {
   it('signOut (local): record deleted, refresh token revoked, no browser page', async () => {
     const h = await suite.harness();
     const { refreshToken } = await h.seedSession('ada');
-    expect(await h.invoke('signOut', { everywhere: false })).toEqual({ ok: true, value: undefined });
+    const report = {
+      thisComputer: 'removed',
+      revocation: { outcome: 'revoked' },
+      providerSession: 'notRequested',
+    };
+    expect(await h.invoke('signOut', { everywhere: false })).toEqual({ ok: true, value: report });
     expect(h.services.session.getState()).toMatchObject({
       status: 'signedOut',
-      reason: { kind: 'signedOut' },
+      reason: { kind: 'signedOut', report },
     });
     expect((await h.services.store.read()).kind).toBe('empty');
     await expect(refreshTokens(suite.idp, refreshToken!)).rejects.toMatchObject({
@@ -155,7 +160,10 @@ describe('the contract, channel by channel', () => {
   it("signOut (everywhere): also opens the provider's end-session page", async () => {
     const h = await suite.harness();
     await h.seedSession('ada');
-    expect((await h.invoke('signOut', { everywhere: true })).ok).toBe(true);
+    expect(await h.invoke('signOut', { everywhere: true })).toEqual({
+      ok: true,
+      value: { thisComputer: 'removed', revocation: { outcome: 'revoked' }, providerSession: 'pageOpened' },
+    });
     expect(h.opened).toHaveLength(1);
     expect(h.opened[0]).toMatch(new RegExp(`^${suite.idp.issuer}/`));
     expect((await h.services.store.read()).kind).toBe('empty');

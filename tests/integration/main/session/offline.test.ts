@@ -101,7 +101,7 @@ describeOnPrivateKeyring('provider unreachable', () => {
 
     const delays = published
       .filter((entry) => entry.state.status === 'offline')
-      .map((entry) => (entry.state.status === 'offline' ? entry.state.nextRetryAt - entry.at : 0));
+      .map((entry) => (entry.state.status === 'offline' ? (entry.state.nextRetryAt ?? 0) - entry.at : 0));
     // 100, 200, 400, then capped at 400 (jitter off); a few ms of slack for the clock read.
     expect(delays.slice(0, 4).map((delay) => Math.round(delay / 50) * 50)).toEqual([100, 200, 400, 400]);
     const since = new Set(

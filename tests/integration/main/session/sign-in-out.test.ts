@@ -51,7 +51,14 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
       picture: ada?.picture,
     });
     expect(states.map((state) => state.status)).toEqual(['signingIn', 'signedIn']);
-    expect(states[0]).toMatchObject({ authorizationUrl: browserLogin.openedUrls[0] });
+    expect(states[0]).toMatchObject({
+      authorizationUrl: browserLogin.openedUrls[0],
+      // An ephemeral port, exactly the redirect_uri the request carries.
+      redirect: {
+        uri: new URL(browserLogin.openedUrls[0]!).searchParams.get('redirect_uri'),
+        fixedPort: false,
+      },
+    });
     expect((await browserLogin.lastLogin()).status).toBe(200);
     // Sign-in: exactly one write, no read.
     expect(store.stats()).toMatchObject({ reads: 0, writes: 1, deletes: 0, lists: 0 });
@@ -171,11 +178,16 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     if (saved.kind !== 'found') throw new Error('no record after sign-in');
     const mark = suite.idp.requestLog.length;
 
-    await manager.signOut({ everywhere: false });
+    const report = await manager.signOut({ everywhere: false });
 
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'revoked' },
+      providerSession: 'notRequested',
+    });
     expect(manager.getState()).toEqual({
       status: 'signedOut',
-      reason: { kind: 'signedOut' },
+      reason: { kind: 'signedOut', report },
       storage: { kind: 'keychain' },
     });
     expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
@@ -237,8 +249,15 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
     // The provider goes away between sign-in and sign-out.
     await suite.idp.close();
     try {
-      await manager.signOut({ everywhere: false });
-      expect(manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+      const report = await manager.signOut({ everywhere: false });
+      expect(manager.getState()).toMatchObject({
+        status: 'signedOut',
+        reason: { kind: 'signedOut', report },
+      });
+      expect(report).toMatchObject({
+        thisComputer: 'removed',
+        revocation: { outcome: 'notRevoked', why: 'unreachable', error: { code: 'NETWORK' } },
+      });
       expect(await accountsIn(suite.keytar, suite.service)).toEqual([]);
       expect(manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
     } finally {

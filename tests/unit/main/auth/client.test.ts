@@ -120,3 +120,70 @@ describe('saved metadata transport rules', () => {
     expect(client.knownMetadata()).toBeNull();
   });
 });
+
+describe('the authorization request', () => {
+  const saved: ProviderMetadata = {
+    issuer: settings.issuer,
+    authorization_endpoint: 'https://login.example.com/authorize',
+    token_endpoint: 'https://login.example.com/token',
+  };
+
+  /** The authorization URL a sign-in builds (on saved metadata: no request), then the attempt is cancelled. */
+  async function authorizationUrl(overrides: Partial<ProviderSettings>): Promise<URL> {
+    const client = createAuthClient({ ...settings, ...overrides }, { fetch: recordingFetch });
+    client.useSavedMetadata(saved);
+    const controller = new AbortController();
+    let url = '';
+    const attempt = client.signIn({
+      openExternal: async () => undefined,
+      onAuthorizationUrl: (built) => {
+        url = built;
+        controller.abort();
+      },
+      signal: controller.signal,
+    });
+    expect(await codeOf(attempt)).toBe('LOGIN_CANCELLED');
+    return new URL(url);
+  }
+
+  it('asks for offline_access with prompt=consent (OIDC Core §11), unless turned off or not asked for', async () => {
+    const offline = ['openid', 'offline_access'];
+    expect((await authorizationUrl({ scopes: offline })).searchParams.get('prompt')).toBe('consent');
+    expect(
+      (await authorizationUrl({ scopes: offline, offlineAccessPrompt: true })).searchParams.get('prompt'),
+    ).toBe('consent');
+    expect(
+      (await authorizationUrl({ scopes: offline, offlineAccessPrompt: false })).searchParams.has('prompt'),
+    ).toBe(false);
+    expect((await authorizationUrl({ scopes: ['openid'] })).searchParams.has('prompt')).toBe(false);
+  });
+});
+
+describe('revokeGrant', () => {
+  it('sends nothing where discovery admits only confidential clients, and says so; never throws', async () => {
+    requests.length = 0;
+    const client = createAuthClient(settings, { fetch: recordingFetch });
+    client.useSavedMetadata({
+      issuer: settings.issuer,
+      revocation_endpoint: 'https://login.example.com/revoke',
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'private_key_jwt'],
+    });
+    expect(await client.revokeGrant({ accessToken: 'at', refreshToken: 'rt' })).toEqual({
+      revoked: false,
+      reason: 'publicClientsNotAllowed',
+    });
+    expect(requests).toEqual([]);
+  });
+
+  it('returns a failure it met as a coded error instead of throwing it', async () => {
+    requests.length = 0;
+    const client = createAuthClient(settings, { fetch: recordingFetch });
+    client.useSavedMetadata({
+      issuer: settings.issuer,
+      revocation_endpoint: 'https://login.example.com/revoke',
+    });
+    const outcome = await client.revokeGrant({ accessToken: 'at', refreshToken: 'rt' });
+    expect(outcome).toMatchObject({ revoked: false, reason: 'failed' });
+    expect(requests).toEqual(['https://login.example.com/revoke']);
+  });
+});

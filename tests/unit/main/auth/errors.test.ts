@@ -5,7 +5,13 @@ import {
   WWWAuthenticateChallengeError,
 } from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { safeCause, toAuthError, type AuthOperation } from '../../../../main/auth/errors';
+import {
+  answerExcerpt,
+  refreshRefusal,
+  safeCause,
+  toAuthError,
+  type AuthOperation,
+} from '../../../../main/auth/errors';
 import { LatchkeyError, sanitizeProviderText } from '../../../../main/errors';
 
 /**
@@ -39,11 +45,20 @@ function wrapped(code: string, innerMessage: string, details: unknown): ClientEr
   return outer;
 }
 
-function notConform(status: number): ClientError {
+function notConform(status: number, body: string | null = null): ClientError {
   const error = new ClientError('unexpected HTTP response status code', {
-    cause: new Response(null, { status }),
+    cause: new Response(body, { status }),
   });
   error.code = 'OAUTH_RESPONSE_IS_NOT_CONFORM';
+  return error;
+}
+
+/** openid-client's error for an answer whose content type is not JSON; the Response is its cause. */
+function notJson(status: number, body: string | null, contentType?: string): ClientError {
+  const error = new ClientError('unexpected response content-type', {
+    cause: new Response(body, { status, headers: contentType ? { 'content-type': contentType } : {} }),
+  });
+  error.code = 'OAUTH_RESPONSE_IS_NOT_JSON';
   return error;
 }
 
@@ -56,6 +71,67 @@ describe('toAuthError', () => {
     expect(other.code).toBe('PROVIDER_ERROR');
     expect(other.message).toContain('invalid_scope');
     expect(other.message).toContain('scope too wide');
+  });
+
+  it('refresh: what a refusal means, the one rule (RFC 6749 §5.2, and providers that bend it)', () => {
+    expect(refreshRefusal(400, 'invalid_grant')).toBe('grant-dead');
+    expect(refreshRefusal(403, 'invalid_grant')).toBe('grant-dead'); // Auth0's status for it
+    expect(refreshRefusal(400, 'invalid_request')).toBe('grant-dead');
+    expect(refreshRefusal(400, undefined)).toBe('grant-dead');
+    expect(refreshRefusal(401, undefined)).toBe('grant-dead');
+    expect(refreshRefusal(401, 'invalid_client')).toBe('client-refused');
+    expect(refreshRefusal(400, 'unauthorized_client')).toBe('client-refused');
+    expect(refreshRefusal(400, 'unsupported_grant_type')).toBe('client-refused');
+    for (const status of [302, 408, 429, 500, 503])
+      expect(refreshRefusal(status, undefined)).toBe('transient');
+    expect(refreshRefusal(503, 'invalid_grant')).toBe('transient');
+    expect(refreshRefusal(400, 'invalid_scope')).toBe('other');
+    expect(refreshRefusal(403, undefined)).toBe('other');
+    expect(refreshRefusal(404, undefined)).toBe('other');
+  });
+
+  it('refresh: a 400 or 401 without an OAuth error ends the session, naming the status and what was sent', () => {
+    const empty = map(notConform(400), 'refresh');
+    expect(empty.code).toBe('SESSION_EXPIRED');
+    expect(empty.message).toBe(
+      'The provider refused to renew your session (HTTP 400 with an empty body), so it has ended. Sign in again to continue.',
+    );
+    const html = toAuthError(notJson(401, '<h1>Unauthorized</h1>', 'text/html'), 'refresh', 'Unauthorized');
+    expect(html.code).toBe('SESSION_EXPIRED');
+    expect(html.message).toContain('(HTTP 401: "Unauthorized")');
+    expect(html.message).not.toContain('JSON');
+  });
+
+  it('refresh: invalid_request ends the session; invalid_client keeps it and says signing in again will not help', () => {
+    const request = map(bodyError(400, 'invalid_request'), 'refresh');
+    expect(request.code).toBe('SESSION_EXPIRED');
+    expect(request.message).toContain('(invalid_request)');
+    const client = map(bodyError(401, 'invalid_client', 'client authentication failed'), 'refresh');
+    expect(client.code).toBe('PROVIDER_ERROR');
+    expect(client.message).toContain('invalid_client: client authentication failed');
+    expect(client.message).toContain('Signing in again will not help');
+    const forbidden = map(notConform(403), 'refresh');
+    expect(forbidden.code).toBe('PROVIDER_ERROR');
+    expect(forbidden.message).toBe(
+      'The provider answered HTTP 403 with an empty body while renewing the session.',
+    );
+  });
+
+  it('408 (the server gave up waiting) is the network, like a 5xx', () => {
+    expect(map(notConform(408), 'refresh').code).toBe('NETWORK');
+    expect(map(notConform(408), 'userinfo').code).toBe('NETWORK');
+  });
+
+  it('an answer without JSON names its status and excerpt instead of "not valid JSON"', () => {
+    const revoke = toAuthError(notJson(401, null), 'revoke');
+    expect(revoke.code).toBe('PROVIDER_ERROR');
+    expect(revoke.message).toBe(
+      'The provider answered HTTP 401 with an empty body while revoking the session.',
+    );
+    const exchange = toAuthError(notConform(400, 'Bad Request'), 'codeExchange', 'Bad Request');
+    expect(exchange.message).toBe(
+      'The provider answered HTTP 400: "Bad Request" while completing the sign-in.',
+    );
   });
 
   it('code exchange: invalid_grant is not a session ending, it is a failed sign-in (PROVIDER_ERROR)', () => {
@@ -227,6 +303,52 @@ describe('toAuthError', () => {
   });
 });
 
+describe('answerExcerpt', () => {
+  it('reads a short, plain, single-line excerpt of a body without JSON, with the request secrets cut out', async () => {
+    const page =
+      '<html><head><style>p{}</style><script>x()</script><title>Error</title></head>' +
+      '<body><p>Token\nrt-SECRET-123 is not valid</p></body></html>';
+    const excerpt = await answerExcerpt(notJson(400, page, 'text/html'), ['rt-SECRET-123']);
+    expect(excerpt).toBe('Error Token … is not valid');
+    expect(await answerExcerpt(notConform(400, 'x'.repeat(5000)))).toHaveLength(100);
+    expect(await answerExcerpt(notConform(400))).toBeUndefined();
+    expect(await answerExcerpt(bodyError(400, 'invalid_grant'))).toBeUndefined();
+    expect(await answerExcerpt(new Error('no response'))).toBeUndefined();
+  });
+
+  it('gives up on a body that does not arrive within a second', async () => {
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('partial'));
+      },
+    });
+    const error = new ClientError('unexpected HTTP response status code', {
+      cause: new Response(stalled, { status: 400 }),
+    });
+    error.code = 'OAUTH_RESPONSE_IS_NOT_CONFORM';
+    expect(await answerExcerpt(error)).toBe('partial');
+  });
+});
+
+describe('sanitizeProviderText', () => {
+  it('keeps provider text short, single-line and free of control characters', () => {
+    expect(sanitizeProviderText('line one\nline\u0000 two')).toBe('line one line two');
+    expect(sanitizeProviderText('x'.repeat(500))?.length).toBe(200);
+    expect(sanitizeProviderText(42)).toBeUndefined();
+    expect(sanitizeProviderText('   ')).toBeUndefined();
+  });
+});
+
+describe('safeCause', () => {
+  it('keeps the class, code, status and OAuth error, and the system error code of a fetch failure', () => {
+    const cause = safeCause(
+      new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
+    );
+    expect(cause.message).toBe('TypeError: fetch failed [ECONNREFUSED]');
+    expect(safeCause(bodyError(400, 'invalid_grant')).message).toContain('status=400, error=invalid_grant');
+  });
+});
+
 describe('every provider text in an auth error goes through sanitizeProviderText', () => {
   const HOSTILE = 'gnp.exe\u202e\u2066 ok\u200b\u0007\r\nforged line';
   const messages = () => [
@@ -262,24 +384,5 @@ describe('every provider text in an auth error goes through sanitizeProviderText
       expect(message).not.toMatch(/\p{C}/u);
       expect(message).not.toContain('\n');
     }
-  });
-});
-
-describe('sanitizeProviderText', () => {
-  it('keeps provider text short, single-line and free of control characters', () => {
-    expect(sanitizeProviderText('line one\nline\u0000 two')).toBe('line one line two');
-    expect(sanitizeProviderText('x'.repeat(500))?.length).toBe(200);
-    expect(sanitizeProviderText(42)).toBeUndefined();
-    expect(sanitizeProviderText('   ')).toBeUndefined();
-  });
-});
-
-describe('safeCause', () => {
-  it('keeps the class, code, status and OAuth error, and the system error code of a fetch failure', () => {
-    const cause = safeCause(
-      new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
-    );
-    expect(cause.message).toBe('TypeError: fetch failed [ECONNREFUSED]');
-    expect(safeCause(bodyError(400, 'invalid_grant')).message).toContain('status=400, error=invalid_grant');
   });
 });

@@ -1,4 +1,6 @@
 import { connect, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   startLoopbackReceiver,
@@ -120,6 +122,37 @@ describe('startLoopbackReceiver', () => {
       new Promise((r) => setTimeout(r, 50, 'waiting')),
     ]);
     expect(settled).toBe('waiting');
+  });
+
+  it('listens on the first free one of its fixed ports, in order, and names exactly that port in the redirect URI', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const taken = (squatter.address() as AddressInfo).port;
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const free = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    try {
+      receiver = await startLoopbackReceiver({
+        expectedState: STATE,
+        timeoutMs: 5_000,
+        ports: [taken, free],
+      });
+      expect(receiver.port).toBe(free);
+      expect(receiver.redirectUri).toBe(`http://127.0.0.1:${free}/callback`);
+      await receiver.close();
+
+      const error = await startLoopbackReceiver({
+        expectedState: STATE,
+        timeoutMs: 5_000,
+        ports: [taken],
+      }).catch((caught: unknown) => caught);
+      expect(isLatchkeyError(error, 'LOOPBACK_UNAVAILABLE')).toBe(true);
+      expect((error as Error).message).toContain(`port ${taken} on 127.0.0.1 is in use`);
+      expect((error as Error).message).toContain('"redirectPorts"');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it('rejects LOGIN_CANCELLED at once when the signal is already aborted, without listening', async () => {

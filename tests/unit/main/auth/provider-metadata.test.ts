@@ -3,7 +3,9 @@ import {
   auth0LogoutUrl,
   discoveredEndpointProblem,
   looksLikeAuth0,
+  revocationSupport,
   savedEndpointsProblem,
+  trimProviderMetadata,
 } from '../../../../main/auth/provider-metadata';
 
 describe('looksLikeAuth0', () => {
@@ -49,6 +51,36 @@ describe('auth0LogoutUrl', () => {
   it('omits returnTo when none is given', () => {
     const url = new URL(auth0LogoutUrl('https://latchkey.auth0.com/', 'abc123'));
     expect([...url.searchParams.keys()]).toEqual(['client_id']);
+  });
+});
+
+describe('revocationSupport', () => {
+  const endpoint = 'https://login.example.com/revoke';
+
+  it('reads what discovery says a public client may do (RFC 8414 §2)', () => {
+    expect(revocationSupport({})).toBe('notOffered');
+    expect(revocationSupport({ revocation_endpoint: endpoint })).toBe('notAdvertised');
+    expect(
+      revocationSupport({
+        revocation_endpoint: endpoint,
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
+      }),
+    ).toBe('confidentialOnly');
+    expect(
+      revocationSupport({
+        revocation_endpoint: endpoint,
+        revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'none'],
+      }),
+    ).toBe('publicClients');
+  });
+
+  it('survives the trim that saves the metadata with the session', () => {
+    const trimmed = trimProviderMetadata({
+      issuer: 'https://login.example.com/',
+      revocation_endpoint: endpoint,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic'],
+    });
+    expect(revocationSupport(trimmed)).toBe('confidentialOnly');
   });
 });
 

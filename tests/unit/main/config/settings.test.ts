@@ -73,6 +73,10 @@ describe('an Auth0 domain', () => {
       audience: 'https://tenant.eu.auth0.com/api/v2/',
       scopes: [...AUTH0_SCOPES],
       usersApi: { kind: 'auth0', baseUrl: 'https://tenant.eu.auth0.com/api/v2' },
+      // Auth0 compares callback URLs exactly: the two registered ports, in order.
+      redirectPorts: [53682, 53683],
+      // Auth0 documents offline_access without prompt=consent.
+      offlineAccessPrompt: false,
     });
     expect(AUTH0_SCOPES.join(' ')).toBe(
       'openid profile email offline_access read:current_user update:current_user_metadata',
@@ -112,6 +116,8 @@ describe('a generic provider', () => {
       clientId: 'c',
       scopes: [...GENERIC_SCOPES],
       usersApi: { kind: 'none' },
+      redirectPorts: [],
+      offlineAccessPrompt: true,
     });
     const withApi = await configured({
       env: {
@@ -121,6 +127,77 @@ describe('a generic provider', () => {
       },
     });
     expect(withApi.usersApi).toEqual({ kind: 'auth0', baseUrl: 'https://api.example.com/v2' });
+  });
+});
+
+describe('redirect ports and the offline-access prompt', () => {
+  const provider = { LATCHKEY_ISSUER: 'https://login.example.com', LATCHKEY_CLIENT_ID: 'c' };
+
+  it('come from the settings file, the environment or a flag, the highest winning, ports kept in order', async () => {
+    await writeSettings({ redirectPorts: [53682, 53683], offlineAccessPrompt: false });
+    expect(await configured({ env: provider })).toMatchObject({
+      redirectPorts: [53682, 53683],
+      offlineAccessPrompt: false,
+    });
+    expect(
+      await configured({ env: { ...provider, LATCHKEY_REDIRECT_PORTS: '50000, 50001 50002' } }),
+    ).toMatchObject({ redirectPorts: [50000, 50001, 50002] });
+    expect(
+      await configured({
+        env: { ...provider, LATCHKEY_REDIRECT_PORTS: '50000' },
+        argv: ['--redirect-ports=8765', '--offline-access-prompt=TRUE'],
+      }),
+    ).toMatchObject({ redirectPorts: [8765], offlineAccessPrompt: true });
+    await writeSettings({ redirectPorts: 53682 });
+    expect((await configured({ env: provider })).redirectPorts).toEqual([53682]);
+    await writeSettings({ redirectPorts: '53682,53683' });
+    expect((await configured({ env: provider })).redirectPorts).toEqual([53682, 53683]);
+  });
+
+  it('an Auth0 domain turns the prompt off and fixes the ports; an explicit setting of any layer wins', async () => {
+    const auth0 = { LATCHKEY_AUTH0_DOMAIN: 'tenant.auth0.com', LATCHKEY_CLIENT_ID: 'c' };
+    expect(await configured({ env: auth0 })).toMatchObject({
+      offlineAccessPrompt: false,
+      redirectPorts: [53682, 53683],
+    });
+    expect(
+      await configured({
+        env: { ...auth0, LATCHKEY_OFFLINE_ACCESS_PROMPT: 'true' },
+        argv: ['--redirect-ports=60000'],
+      }),
+    ).toMatchObject({ offlineAccessPrompt: true, redirectPorts: [60000] });
+  });
+
+  it('refuses ports out of range, repeated, too many or not numbers, and a prompt that is not true or false, naming the source', async () => {
+    for (const [value, problem] of [
+      ['0', 'must be port numbers from 1 to 65535'],
+      ['65536', 'must be port numbers from 1 to 65535'],
+      ['80.5', 'must be port numbers from 1 to 65535'],
+      ['http', 'must be port numbers from 1 to 65535'],
+      ['53682,53682', 'names a port twice'],
+      [Array.from({ length: 11 }, (_, i) => 50000 + i).join(','), 'lists more than 10 ports'],
+    ] as const) {
+      await expect(configured({ env: provider, argv: [`--redirect-ports=${value}`] })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining(`--redirect-ports ("${value}") ${problem}`),
+      });
+    }
+    await writeSettings({ redirectPorts: [53682.5] });
+    await expect(configured({ env: provider })).rejects.toMatchObject({
+      message: expect.stringMatching(/"redirectPorts" in .* \("53682.5"\) must be port numbers/),
+    });
+    await expect(
+      configured({ env: { ...provider, LATCHKEY_OFFLINE_ACCESS_PROMPT: 'sometimes' } }),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('LATCHKEY_OFFLINE_ACCESS_PROMPT ("sometimes") must be true or false'),
+    });
+  });
+
+  it('are named in the help a packaged build shows', () => {
+    const help = configurationHelp('/x/latchkey.config.json');
+    expect(help).toContain('LATCHKEY_REDIRECT_PORTS');
+    expect(help).toContain('--offline-access-prompt=');
+    expect(help).toContain('"redirectPorts": [PORT]');
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../../../common/session-state';
+import type { RevocationOutcome } from '../../../../main/auth/types';
 import { LatchkeyError } from '../../../../main/errors';
 import { createKeychainStore, type KeychainBackend } from '../../../../main/keychain/keychain-store';
 import { createSavedSession } from '../../../../main/session/saved-session';
@@ -15,6 +16,7 @@ import {
   type SessionManagerOptions,
   type SessionTimers,
   backoffDelay,
+  REFUSALS_BEFORE_PAUSE,
 } from '../../../../main/session/session-manager';
 import {
   profileFromClaims,
@@ -301,6 +303,77 @@ describe('what a failure means', () => {
     expect(await r.savedRecord()).not.toBeNull();
   });
 
+  it('a provider that keeps refusing in the same way (invalid_client) keeps the session, and stops the automatic re-checks after three refusals', async () => {
+    const r = await signedInRig();
+    const invalidClient = new LatchkeyError(
+      'PROVIDER_ERROR',
+      'The provider refused Latchkey itself while renewing the session (invalid_client). Signing in again will not help.',
+    );
+    r.provider.script.refresh = () => {
+      throw invalidClient;
+    };
+    await r.clock.advance(2 * 3600_000); // the access token expired: every check needs a refresh
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: r.clock.now() + 1_000 });
+    await r.clock.advance(1_000);
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: r.clock.now() + 2_000 });
+    await r.clock.advance(2_000);
+    expect(r.provider.callsOf('refresh')).toHaveLength(REFUSALS_BEFORE_PAUSE);
+    expect(r.manager.getState()).toMatchObject({
+      status: 'offline',
+      nextRetryAt: null,
+      lastError: invalidClient.toInfo(),
+    });
+    expect(r.clock.pendingDelays()).toEqual([]);
+    await r.clock.advance(3_600_000);
+    expect(r.provider.callsOf('refresh')).toHaveLength(REFUSALS_BEFORE_PAUSE);
+    // Kept: a refusal of the app is not a refused grant.
+    expect(await r.savedRecord()).not.toBeNull();
+
+    // "Retry now" (or waking, or the network coming back) still asks; an answer resumes normal life.
+    r.provider.script.refresh = () => issuedTokens(r.clock.now());
+    await r.manager.recheck();
+    expect(r.manager.getState().status).toBe('signedIn');
+  });
+
+  it('network failures between refusals neither count nor clear them; a confirmation clears them', async () => {
+    const r = await signedInRig();
+    const refusal = () => {
+      throw new LatchkeyError(
+        'PROVIDER_ERROR',
+        'The provider answered HTTP 403 with an empty body while reading the profile.',
+      );
+    };
+    r.provider.script.userinfo = refusal;
+    await r.manager.recheck();
+    await r.manager.recheck();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: expect.any(Number) });
+    r.provider.script.userinfo = refusal;
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: null });
+
+    r.provider.script.userinfo = () => ({ ...ADA });
+    await r.manager.recheck();
+    r.provider.script.userinfo = refusal;
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: expect.any(Number) });
+  });
+
+  it('an unreachable provider never stops the automatic re-checks', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    for (let i = 0; i < 10; i += 1) await r.clock.advance(8_000);
+    expect(r.provider.callsOf('userinfo').length).toBeGreaterThan(10);
+    expect(r.clock.pendingDelays()).toEqual([8_000]);
+  });
+
   it('after coming back, the next outage starts the backoff from the first delay again', async () => {
     const r = await signedInRig();
     r.provider.script.userinfo = () => {
@@ -422,6 +495,38 @@ describe('the access token', () => {
   });
 });
 
+describe('what the provider granted', () => {
+  it('a session granted less than asked says so in its state, signed in and offline, and in diagnostics', async () => {
+    const r = rig();
+    const record = recordFor(
+      r.clock.now(),
+      issuedTokens(r.clock.now(), { scope: 'openid', refreshToken: undefined }),
+    );
+    delete (record.tokens as { refreshToken?: string }).refreshToken;
+    await r.saveRecord(record);
+    await r.manager.restore();
+    const grant = { missingScopes: ['profile', 'email', 'offline_access'], renewable: false };
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', grant });
+    expect(r.manager.diagnostics().scopes).toEqual({
+      requested: SCRIPTED_SETTINGS.scopes,
+      granted: ['openid'],
+      grantedStated: true,
+      refreshToken: false,
+    });
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', grant });
+  });
+
+  it('a session granted everything it asked for has no grant note', async () => {
+    const r = await signedInRig();
+    expect(r.manager.getState()).not.toHaveProperty('grant');
+    expect(r.manager.diagnostics().scopes).toMatchObject({ grantedStated: false, refreshToken: true });
+  });
+});
+
 describe('signing out', () => {
   it('deletes the record and revokes the grant through its refresh token', async () => {
     const r = await signedInRig();
@@ -436,19 +541,147 @@ describe('signing out', () => {
 
   it('everywhere also opens the provider logout page in the browser', async () => {
     const r = await signedInRig();
-    await r.manager.signOut({ everywhere: true });
+    const report = await r.manager.signOut({ everywhere: true });
     expect(r.opened).toEqual([`${SCRIPTED_SETTINGS.issuer}/logout`]);
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'revoked' },
+      providerSession: 'pageOpened',
+    });
   });
 
   it('a failed revocation is reported, and the person is signed out anyway', async () => {
     const r = await signedInRig();
-    r.provider.script.revokeGrant = () => {
-      throw PROVIDER_FAILURES.network();
-    };
-    await r.manager.signOut({ everywhere: false });
+    r.provider.script.revokeGrant = () => ({
+      revoked: false,
+      reason: 'failed',
+      error: PROVIDER_FAILURES.network(),
+    });
+    const report = await r.manager.signOut({ everywhere: false });
     expect(r.manager.getState().status).toBe('signedOut');
     expect(await r.savedRecord()).toBeNull();
     expect(r.manager.diagnostics().lastError).toMatchObject({ code: 'NETWORK' });
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: {
+        outcome: 'notRevoked',
+        why: 'unreachable',
+        error: { code: 'NETWORK', message: PROVIDER_FAILURES.network().message },
+      },
+      providerSession: 'notRequested',
+    });
+  });
+
+  it('reports what was done, and the signed-out state carries the same report once it is known', async () => {
+    const r = await signedInRig();
+    const revocation = held<RevocationOutcome>();
+    r.provider.script.revokeGrant = () => revocation.promise;
+    const signingOut = r.manager.signOut({ everywhere: false });
+    await flush();
+    // Shown signed out at once; the report follows the provider's answer.
+    expect(r.manager.getState()).toEqual({
+      status: 'signedOut',
+      reason: { kind: 'signedOut' },
+      storage: { kind: 'keychain' },
+    });
+    revocation.resolve({ revoked: true });
+    const report = await signingOut;
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'revoked' },
+      providerSession: 'notRequested',
+    });
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'signedOut', report },
+    });
+  });
+
+  it('a second sign-out while the first is finishing waits for it and keeps its report', async () => {
+    const r = await signedInRig();
+    const revocation = held<RevocationOutcome>();
+    r.provider.script.revokeGrant = () => revocation.promise;
+    const first = r.manager.signOut({ everywhere: false });
+    await flush();
+    const second = r.manager.signOut({ everywhere: false });
+    revocation.resolve({ revoked: false, reason: 'noEndpoint' });
+    const expected = {
+      thisComputer: 'removed',
+      revocation: { outcome: 'notRevoked', why: 'noEndpoint' },
+      providerSession: 'notRequested',
+    };
+    expect(await first).toEqual(expected);
+    expect(await second).toEqual(expected);
+    expect(r.manager.getState()).toMatchObject({ reason: { kind: 'signedOut', report: expected } });
+    expect(r.provider.callsOf('revokeGrant')).toHaveLength(1);
+  });
+
+  it('says the token was not revoked, and why, when the provider cannot revoke for a public client', async () => {
+    for (const reason of ['noEndpoint', 'publicClientsNotAllowed'] as const) {
+      const r = await signedInRig();
+      r.provider.script.revokeGrant = () => ({ revoked: false, reason });
+      const report = await r.manager.signOut({ everywhere: false });
+      expect(report.revocation).toEqual({ outcome: 'notRevoked', why: reason });
+      expect(report.thisComputer).toBe('removed');
+      expect(await r.savedRecord()).toBeNull();
+    }
+  });
+
+  it('a refused revocation is "refused" with the provider\'s error; a keychain that will not delete is said too', async () => {
+    const r = await signedInRig();
+    const refusal = new LatchkeyError(
+      'PROVIDER_ERROR',
+      'The provider answered HTTP 401 with an empty body while revoking the session.',
+    );
+    r.provider.script.revokeGrant = () => ({ revoked: false, reason: 'failed', error: refusal });
+    r.backend.deletePassword = async () => {
+      throw new Error(KEYRING_ERRORS.locked);
+    };
+    const report = await r.manager.signOut({ everywhere: false });
+    expect(report).toEqual({
+      thisComputer: 'removeFailed',
+      revocation: { outcome: 'notRevoked', why: 'refused', error: refusal.toInfo() },
+      providerSession: 'notRequested',
+    });
+    expect(r.manager.getState().status).toBe('signedOut');
+  });
+
+  it('signed out already, "everywhere" opens the provider sign-out page and keeps the earlier facts', async () => {
+    const r = await signedInRig();
+    r.provider.script.revokeGrant = () => ({ revoked: false, reason: 'publicClientsNotAllowed' });
+    await r.manager.signOut({ everywhere: false });
+    expect(r.opened).toEqual([]);
+    const report = await r.manager.signOut({ everywhere: true });
+    expect(report).toEqual({
+      thisComputer: 'removed',
+      revocation: { outcome: 'notRevoked', why: 'publicClientsNotAllowed' },
+      providerSession: 'pageOpened',
+    });
+    expect(r.opened).toEqual([`${SCRIPTED_SETTINGS.issuer}/logout`]);
+    // No ID token any more: the session is gone.
+    expect(r.provider.callsOf('endSessionUrl')).toEqual([{ op: 'endSessionUrl' }]);
+    expect(r.provider.callsOf('revokeGrant')).toHaveLength(1);
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'signedOut', report },
+    });
+  });
+
+  it('"everywhere" says when the provider has no way to end its browser session, or the browser fails', async () => {
+    const r = await signedInRig();
+    r.provider.endSessionUrl = async () => {
+      throw new LatchkeyError(
+        'NOT_SUPPORTED',
+        'The provider does not offer a way to end its browser session.',
+      );
+    };
+    expect((await r.manager.signOut({ everywhere: true })).providerSession).toBe('notSupported');
+    const again = await signedInRig({
+      openExternal: async () => {
+        throw new Error('no browser');
+      },
+    });
+    expect((await again.manager.signOut({ everywhere: true })).providerSession).toBe('failed');
   });
 
   it('during a refresh: stays signed out, writes nothing, and revokes the grant the refresh brought', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  grantedScopes,
+  grantShortfall,
   parseRecord,
   RECORD_FORMAT_VERSION,
   renewedRecord,
@@ -76,6 +78,46 @@ describe('a renewed session', () => {
     const renewed = renewedRecord(without, { accessToken: 'at2', expiresAt: 9, tokenType: 'Bearer' }, 5);
     expect(renewed.tokens).not.toHaveProperty('refreshToken');
     expect(renewed.tokens).not.toHaveProperty('idToken');
+  });
+});
+
+describe('what the provider granted', () => {
+  const asked = ['openid', 'profile', 'email', 'offline_access'];
+
+  it('a refresh response without scope keeps the scope granted before (RFC 6749 §5.1, §6)', () => {
+    const scoped: SessionRecord = { ...record, tokens: { ...record.tokens, scope: 'openid profile' } };
+    expect(
+      renewedRecord(scoped, { accessToken: 'at2', expiresAt: 9, tokenType: 'Bearer' }, 5).tokens.scope,
+    ).toBe('openid profile');
+    expect(
+      renewedRecord(scoped, { accessToken: 'at2', expiresAt: 9, tokenType: 'Bearer', scope: 'openid' }, 5)
+        .tokens.scope,
+    ).toBe('openid');
+  });
+
+  it('is the stated scope, or what was asked when the provider did not state one', () => {
+    expect(grantedScopes({ scope: 'openid email' }, asked)).toEqual(['openid', 'email']);
+    expect(grantedScopes({}, asked)).toEqual(asked);
+  });
+
+  it('falls short when a scope asked for is missing or no refresh token came; openid never counts', () => {
+    expect(grantShortfall({ scope: asked.join(' '), refreshToken: 'rt' }, asked)).toBeUndefined();
+    expect(grantShortfall({ refreshToken: 'rt' }, asked)).toBeUndefined();
+    expect(
+      grantShortfall({ scope: 'profile email offline_access', refreshToken: 'rt' }, asked),
+    ).toBeUndefined();
+    expect(grantShortfall({ scope: 'openid' }, asked)).toEqual({
+      missingScopes: ['profile', 'email', 'offline_access'],
+      renewable: false,
+    });
+    expect(grantShortfall({ scope: 'openid profile email', refreshToken: 'rt' }, asked)).toEqual({
+      missingScopes: ['offline_access'],
+      renewable: true,
+    });
+    expect(grantShortfall({ scope: asked.join(' ') }, asked)).toEqual({
+      missingScopes: [],
+      renewable: false,
+    });
   });
 });
 

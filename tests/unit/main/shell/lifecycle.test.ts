@@ -17,6 +17,7 @@ const signingIn: SessionState = {
   authorizationUrl: 'https://x/',
   startedAt: 1,
   expiresAt: 2,
+  redirect: { uri: 'http://127.0.0.1:50000/callback', fixedPort: false },
   storage,
 };
 const signedIn: SessionState = {
