@@ -16,6 +16,9 @@ async function expectNoViolations(page: Page, what: string): Promise<void> {
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`accessibility, ${colorScheme} theme`, () => {
+    // Each walk runs axe on ten screens or more, each analysis a few seconds of CPU: on a loaded
+    // 2-core machine the walk alone passes 60 s. The per-step expectations keep their own timeouts.
+    test.describe.configure({ timeout: 180_000 });
     test('every screen of a sign-in, an edit and a sign-out', async ({ launchApp, browser, provider }) => {
       const app = await launchApp({ colorScheme });
       const page = app.page;
