@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
 import { answerExcerpt, toAuthError, type AuthOperation } from './errors';
 import { issuerTransport } from '../transport';
-import { startLoopbackReceiver } from './loopback-receiver';
+import { serveSignedOutPage, startLoopbackReceiver } from './loopback-receiver';
 import {
   auth0LogoutUrl,
   discoveredEndpointProblem,
@@ -467,6 +467,12 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     async endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string> {
       const config = await discoverConfiguration();
       const metadata = config.serverMetadata();
+      // On Auth0 the browser comes back to a short-lived page of Latchkey's own on a fixed port
+      // (registered under Allowed Logout URLs), rather than wherever Auth0 would send it.
+      if (settings.auth0 && !options.postLogoutRedirectUri) {
+        const returnTo = await serveSignedOutPage(settings.redirectPorts ?? []);
+        if (returnTo) options = { ...options, postLogoutRedirectUri: returnTo };
+      }
       if (metadata.end_session_endpoint) {
         // OIDC RP-Initiated Logout 1.0 §2: client_id is added by openid-client.
         const parameters: Record<string, string> = {};

@@ -45,6 +45,7 @@ describeOnPrivateKeyring('Latchkey on Auth0 as it really is (strict Auth0 mode)'
   const open: BrowserOpenExternal[] = [];
   const harnesses: Harness[] = [];
   let ada: { sub: string; login: string; password: string };
+  const logoutLandings: Array<{ url: string; text: string }> = [];
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -70,7 +71,13 @@ describeOnPrivateKeyring('Latchkey on Auth0 as it really is (strict Auth0 mode)'
     const h = await startHarness({
       idp,
       settings,
-      browser: (url) => browserSteps(url),
+      // The provider's logout page is visited as a person's browser would; anything else is a sign-in.
+      browser: async (url) => {
+        if (new URL(url).pathname !== '/v2/logout') return browserSteps(url);
+        const page = await browserSteps.newPage();
+        await page.goto(url);
+        logoutLandings.push({ url: page.url(), text: await page.locator('body').innerText() });
+      },
       services: {
         now: () => Date.now() + clockOffsetMs,
         keychain: { service, platform: 'win32' },
@@ -192,6 +199,28 @@ describeOnPrivateKeyring('Latchkey on Auth0 as it really is (strict Auth0 mode)'
     );
     expect((await h.services.store.read()).kind).toBe('empty');
     await expect(refreshTokens(idp, refreshToken)).rejects.toThrow(/403|invalid_grant/);
+    h.services.dispose();
+  });
+
+  it("sign out everywhere opens /v2/logout with client_id and a returnTo on the fixed port, which shows Latchkey's signed-out page; the next sign-in asks for the password again", async () => {
+    const { h, browserSteps } = await app();
+    await h.invoke('signIn');
+    const report = await h.invoke('signOut', { everywhere: true });
+    expect(report).toMatchObject({
+      ok: true,
+      value: { revocation: { outcome: 'revoked' }, providerSession: 'pageOpened' },
+    });
+    const logout = new URL(h.opened.at(-1)!);
+    expect(logout.pathname).toBe('/v2/logout');
+    expect(logout.searchParams.get('client_id')).toBe(idp.clientId);
+    expect(logout.searchParams.get('returnTo')).toMatch(/^http:\/\/127\.0\.0\.1:5368[23]\/signed-out$/);
+    expect(logoutLandings.at(-1)).toMatchObject({
+      url: logout.searchParams.get('returnTo'),
+      text: expect.stringContaining("You're signed out of the provider"),
+    });
+    await h.invoke('signIn');
+    expect((await browserSteps.lastLogin()).formShown).toBe(true);
+    await h.invoke('signOut', { everywhere: false });
     h.services.dispose();
   });
 
