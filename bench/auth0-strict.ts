@@ -14,7 +14,7 @@ import type { ProviderSettings } from '../main/auth/types';
 import { GENERIC_SCOPES, localDemoSettings } from '../main/config/settings';
 import type { KeychainBackend } from '../main/keychain/keychain-store';
 import { createServices, type Services } from '../main/services';
-import { openExternalWithBrowser, type BrowserOpenExternal } from '../tests/fixtures/browser';
+import { openExternalWithBrowser } from '../tests/fixtures/browser';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 
 /** Auth0's Management API token_lifetime default (86,400 s); the session's tokens get the same here. */
