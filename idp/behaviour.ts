@@ -160,7 +160,8 @@ export function resolveBehaviour(partial: Partial<ProviderBehaviour> = {}): Prov
     }
   }
   for (const uri of [...behaviour.exactRedirectUris, ...behaviour.allowedLogoutUrls]) {
-    if (!URL.canParse(uri)) throw new Error(`idp: a redirect or logout URL is invalid: ${uri}`);
+    if (!URL.canParse(uri))
+      throw new Error(`idp: exactRedirectUris or allowedLogoutUrls has an invalid URL: ${uri}`);
   }
   return {
     ...behaviour,
