@@ -17,6 +17,7 @@ import type { Browser } from '@playwright/test';
 import type { KeychainBackend } from '../main/keychain/keychain-store';
 import { launchBrowser } from '../tests/fixtures/browser';
 import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './args';
+import { measureAuth0Strict, renderAuth0Strict } from './auth0-strict';
 import { baselineContender } from './baseline/contender';
 import type { Contender } from './contender';
 import { countingKeychain, realKeytar } from './counting-keychain';
@@ -189,6 +190,15 @@ async function measureAll(options: BenchOptions, rig: Rig): Promise<void> {
       machine: machineInfo(),
     };
     process.stdout.write(`${renderResults(results, options.markdown ? 'markdown' : 'text')}\n`);
+
+    // Beside the figures above: what Auth0's separate Management API token costs (issue #15).
+    const auth0 = await measureAuth0Strict({
+      latencyMs: options.latencyMs,
+      browser,
+      backend: real,
+      progress,
+    });
+    process.stdout.write(`\n${renderAuth0Strict(auth0)}\n`);
 
     if (options.jsonFile) {
       const report = buildReport({

@@ -13,6 +13,7 @@ export const CHANNELS = {
   getProfile: 'latchkey:account:profile',
   getMetadata: 'latchkey:account:metadata:get',
   updateMetadata: 'latchkey:account:metadata:update',
+  authorizeAccountAccess: 'latchkey:account:authorize',
   getDiagnostics: 'latchkey:diagnostics',
 } as const;
 

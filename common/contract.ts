@@ -36,6 +36,12 @@ export const contract = {
     input: z.object({ patch: metadataPatchSchema }).strict(),
     output: returns<UserMetadata>(),
   },
+  /**
+   * Opens the browser for the permission the details need where the session alone does not carry it
+   * (Auth0: a Management API token, got by a second authorization); resolves once it is held. Called
+   * only after the page has said that the browser will open (the AUTHORIZATION_REQUIRED answer).
+   */
+  authorizeAccountAccess: { input: noInput, output: returns<void>() },
   getDiagnostics: { input: noInput, output: returns<Diagnostics>() },
 } as const satisfies Record<MethodName, { input: z.ZodType; output: unknown }>;
 

@@ -35,6 +35,12 @@ const ERROR_CODES = [
   'NOT_SUPPORTED',
   /** The provider settings are missing or malformed. */
   'CONFIG_INVALID',
+  /**
+   * The operation needs a permission the session does not carry, which only a browser step can get
+   * (Auth0's Management API token for the person's details): the renderer offers "Continue in
+   * browser", which calls authorizeAccountAccess.
+   */
+  'AUTHORIZATION_REQUIRED',
   /** A bug: anything not mapped to a code above. The message is generic; details go to the log. */
   'INTERNAL',
 ] as const;

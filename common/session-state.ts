@@ -61,6 +61,11 @@ export type RevocationReport =
    */
   | { outcome: 'notRevoked'; why: 'noEndpoint' | 'publicClientsNotAllowed' }
   /**
+   * Not attempted: the session held no refresh token and the provider revokes nothing else (Auth0
+   * cannot revoke access tokens); the access token stays valid until it expires.
+   */
+  | { outcome: 'notRevoked'; why: 'noRefreshToken' }
+  /**
    * Attempted, and it failed: `unreachable` (network, timeout, 5xx, rate limit) or `refused` (the
    * provider answered with an error). `error` is for the Diagnostics panel.
    */

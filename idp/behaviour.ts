@@ -8,8 +8,9 @@ import type { KoaContextWithOIDC, KoaMiddleware } from 'oidc-provider';
  * fields), so that Latchkey's own tests cover what those providers do.
  *
  * Set through `startIdp({ behaviour: { ... } })` (idp/index.ts) or `npm run idp -- --behaviour
- * name=value` (idp/cli.ts); `parseBehaviour` reads the flag form. A mode added later (a stricter
- * Auth0 imitation, say) belongs here, as one more field with its documented values.
+ * name=value` (idp/cli.ts); `parseBehaviour` reads the flag form. The strict Auth0 mode
+ * (AUTH0_STRICT_BEHAVIOUR, `startIdp({ behaviour: 'auth0-strict' })`, `npm run idp -- --auth0-strict`)
+ * is a set of these fields, each imitating what Auth0 documents, inconvenient parts included.
  */
 export interface ProviderBehaviour {
   /**
@@ -28,8 +29,11 @@ export interface ProviderBehaviour {
    * - `standard` (default): RFC 6749 §5.2, `400 {"error":"invalid_grant", ...}`.
    * - `bare-400`: `400` with an empty body and no content type.
    * - `invalid_request`: `400 {"error":"invalid_request"}`, with no description.
+   * - `auth0`: `403 {"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}`,
+   *   Auth0's answer as its SDKs match it (Auth0.swift/Auth0.Android `isInvalidRefreshToken`) and as
+   *   real traffic shows it (https://github.com/auth0/Auth0.Android/issues/334).
    */
-  refreshRefusal: 'standard' | 'bare-400' | 'invalid_request';
+  refreshRefusal: 'standard' | 'bare-400' | 'invalid_request' | 'auth0';
   /**
    * Token revocation (RFC 7009).
    * - `public-clients` (default): the endpoint is advertised, and a public client revokes with its
@@ -47,8 +51,14 @@ export interface ProviderBehaviour {
    * - `partial-allowed`: a consent page lists every requested scope with a checkbox; all but `openid`
    *   can be unticked, and what was unticked is not granted (the token response's `scope` lists
    *   what was, RFC 6749 §5.1).
+   * - `auth0`: Auth0's "Authorize App" page (Accept / Decline) on every authorization, after the login
+   *   form too, listing the API's permissions when an API is asked for: the confirmation Auth0 shows
+   *   for non-verifiable (loopback) callbacks "on each authentication transaction" unless another
+   *   screen was shown, and the consent its Management API asks for
+   *   (https://auth0.com/docs/secure/security-guidance/measures-against-app-impersonation; recorded
+   *   `skip_consent_for_verifiable_first_party_clients: false`). Nothing is partial there.
    */
-  consent: 'automatic' | 'partial-allowed';
+  consent: 'automatic' | 'partial-allowed' | 'auth0';
   /**
    * Offline access (OIDC Core §11: a client asking for `offline_access` must use `prompt=consent`).
    * - `standard` (default): oidc-provider's own behaviour. `offline_access` is dropped from a request
@@ -61,6 +71,31 @@ export interface ProviderBehaviour {
    *   expires (an OpenID Certified provider was seen doing this).
    */
   offlineAccess: 'standard' | 'auth0' | 'session-bound';
+  /**
+   * The users API's tokens.
+   * - `one-token` (default): the token of a sign-in with `audience=<users API>` is good for userinfo
+   *   and the users API at once (opaque, with the API scopes), and renews like any other.
+   * - `auth0`: as Auth0's Management API (idp/auth0-management.ts): its tokens are RS256 JWTs that
+   *   come without a refresh token and cannot be revoked; the users API answers any other token
+   *   `401 Bad audience: …`, an expired one `401 Expired token received for JSON Web Token
+   *   validation`; metadata keys with `.` or `$` are refused (400); revoking an access token is a
+   *   200 that changes nothing; discovery looks like Auth0's (mfa_challenge_endpoint, no
+   *   revocation_endpoint_auth_methods_supported).
+   */
+  managementApi: 'one-token' | 'auth0';
+  /**
+   * Ending the browser session.
+   * - `rp-initiated` (default): OpenID RP-Initiated Logout at end_session_endpoint.
+   * - `auth0`: no end_session_endpoint in discovery (Auth0 lists it only with "RP-Initiated Logout
+   *   End Session Endpoint Discovery" on); `GET /v2/logout?client_id=…&returnTo=…` ends it, and
+   *   refuses a returnTo that is not in `allowedLogoutUrls`
+   *   (https://auth0.com/docs/api/authentication/logout/auth-0-logout).
+   */
+  logout: 'rp-initiated' | 'auth0';
+  /** Allowed Logout URLs for `logout: 'auth0'` (default: the signed-out page on 53682 and 53683). */
+  allowedLogoutUrls: readonly string[];
+  /** `trailing-slash`: the issuer ends with `/`, as Auth0's (`https://{yourDomain}/`). */
+  issuer: 'bare' | 'trailing-slash';
 }
 
 /** The standard provider. */
@@ -71,15 +106,40 @@ export const DEFAULT_BEHAVIOUR: Readonly<ProviderBehaviour> = {
   revocation: 'public-clients',
   consent: 'automatic',
   offlineAccess: 'standard',
+  managementApi: 'one-token',
+  logout: 'rp-initiated',
+  allowedLogoutUrls: ['http://127.0.0.1:53682/signed-out', 'http://127.0.0.1:53683/signed-out'],
+  issuer: 'bare',
+};
+
+/**
+ * Auth0 as it really is, for a Native application with a loopback callback: exact callback URLs
+ * (ports included; "Callback URL mismatch" otherwise), offline_access without prompt=consent, the
+ * 403 refresh refusal, the "Authorize App" page, the Management API's JWTs without refresh tokens,
+ * /v2/logout with an allowed returnTo, and the trailing-slash issuer. idp/README.md lists the sources.
+ */
+export const AUTH0_STRICT_BEHAVIOUR: Readonly<Partial<ProviderBehaviour>> = {
+  redirectUris: 'exact',
+  exactRedirectUris: ['http://127.0.0.1:53682/callback', 'http://127.0.0.1:53683/callback'],
+  refreshRefusal: 'auth0',
+  revocation: 'public-clients',
+  consent: 'auth0',
+  offlineAccess: 'auth0',
+  managementApi: 'auth0',
+  logout: 'auth0',
+  issuer: 'trailing-slash',
 };
 
 /** The values each string option accepts (for validation and the CLI's help). */
 export const BEHAVIOUR_CHOICES = {
   redirectUris: ['loopback-any-port', 'exact'],
-  refreshRefusal: ['standard', 'bare-400', 'invalid_request'],
+  refreshRefusal: ['standard', 'bare-400', 'invalid_request', 'auth0'],
   revocation: ['public-clients', 'none', 'confidential-only'],
-  consent: ['automatic', 'partial-allowed'],
+  consent: ['automatic', 'partial-allowed', 'auth0'],
   offlineAccess: ['standard', 'auth0', 'session-bound'],
+  managementApi: ['one-token', 'auth0'],
+  logout: ['rp-initiated', 'auth0'],
+  issuer: ['bare', 'trailing-slash'],
 } as const satisfies Partial<Record<keyof ProviderBehaviour, readonly string[]>>;
 
 type ChoiceField = keyof typeof BEHAVIOUR_CHOICES;
@@ -99,18 +159,26 @@ export function resolveBehaviour(partial: Partial<ProviderBehaviour> = {}): Prov
       );
     }
   }
-  for (const uri of behaviour.exactRedirectUris) {
-    if (!URL.canParse(uri)) throw new Error(`idp: exactRedirectUris has an invalid URL: ${uri}`);
+  for (const uri of [...behaviour.exactRedirectUris, ...behaviour.allowedLogoutUrls]) {
+    if (!URL.canParse(uri))
+      throw new Error(`idp: exactRedirectUris or allowedLogoutUrls has an invalid URL: ${uri}`);
   }
-  return { ...behaviour, exactRedirectUris: [...behaviour.exactRedirectUris] };
+  return {
+    ...behaviour,
+    exactRedirectUris: [...behaviour.exactRedirectUris],
+    allowedLogoutUrls: [...behaviour.allowedLogoutUrls],
+  };
 }
 
 /**
  * Reads `name=value` pairs (the CLI's `--behaviour` flags). `exactRedirectUris` takes a comma-separated
  * list; a bare port number stands for `http://127.0.0.1:PORT/callback`.
  */
-export function parseBehaviour(pairs: readonly string[]): ProviderBehaviour {
-  const partial: Record<string, unknown> = {};
+export function parseBehaviour(
+  pairs: readonly string[],
+  base: Readonly<Partial<ProviderBehaviour>> = {},
+): ProviderBehaviour {
+  const partial: Record<string, unknown> = { ...base };
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const name = eq > 0 ? pair.slice(0, eq) : '';
@@ -186,14 +254,41 @@ function exactRedirects(allowed: readonly string[]): KoaMiddleware {
   };
 }
 
-function refreshRefusal(kind: 'bare-400' | 'invalid_request'): KoaMiddleware {
+function refreshRefusal(kind: 'bare-400' | 'invalid_request' | 'auth0'): KoaMiddleware {
   return async (ctx, next) => {
     await next();
     if (ctx.method !== 'POST' || ctx.path !== '/token' || ctx.status !== 400) return;
     if ((ctx.body as { error?: unknown } | undefined)?.error !== 'invalid_grant') return;
     if (ctx.oidc?.params?.grant_type !== 'refresh_token') return;
     if (kind === 'bare-400') bareAnswer(ctx, 400);
-    else ctx.body = { error: 'invalid_request' };
+    else if (kind === 'auth0') {
+      ctx.status = 403;
+      ctx.body = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
+    } else ctx.body = { error: 'invalid_request' };
+  };
+}
+
+/**
+ * Discovery as Auth0's sample shows it (https://auth0.com/docs/get-started/applications/configure-applications-with-oidc-discovery):
+ * an mfa_challenge_endpoint, no revocation_endpoint_auth_methods_supported, and (with `logout:
+ * 'auth0'`) no end_session_endpoint.
+ */
+function auth0Discovery(withoutEndSession: boolean): KoaMiddleware {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.method !== 'GET' || ctx.path !== '/.well-known/openid-configuration' || ctx.status !== 200)
+      return;
+    const {
+      revocation_endpoint_auth_methods_supported: _methods,
+      end_session_endpoint,
+      ...rest
+    } = ctx.body as Record<string, unknown>;
+    const issuer = String(rest.issuer);
+    ctx.body = {
+      ...rest,
+      mfa_challenge_endpoint: `${issuer.replace(/\/$/, '')}/mfa/challenge`,
+      ...(withoutEndSession ? {} : { end_session_endpoint }),
+    };
   };
 }
 
@@ -224,5 +319,6 @@ export function behaviourMiddleware(behaviour: ProviderBehaviour): KoaMiddleware
   if (behaviour.offlineAccess === 'auth0') middleware.push(keepOfflineAccess);
   if (behaviour.refreshRefusal !== 'standard') middleware.push(refreshRefusal(behaviour.refreshRefusal));
   if (behaviour.revocation === 'confidential-only') middleware.push(confidentialOnlyRevocation);
+  if (behaviour.managementApi === 'auth0') middleware.push(auth0Discovery(behaviour.logout === 'auth0'));
   return middleware;
 }

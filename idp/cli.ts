@@ -3,7 +3,12 @@
  * name it. Prints the issuer on a line of its own (scripts read it from there).
  */
 import { parseArgs } from 'node:util';
-import { BEHAVIOUR_CHOICES, parseBehaviour, type ProviderBehaviour } from './behaviour.js';
+import {
+  AUTH0_STRICT_BEHAVIOUR,
+  BEHAVIOUR_CHOICES,
+  parseBehaviour,
+  type ProviderBehaviour,
+} from './behaviour.js';
 import { startIdp } from './index.js';
 
 const DEFAULT_PORT = 4400;
@@ -13,7 +18,8 @@ function usage(message: string): never {
     .map(([name, values]) => `  ${name}=${values.join('|')}`)
     .join('\n');
   console.error(
-    `idp: ${message}\nusage: tsx idp/cli.ts [--port N] [--host ADDRESS] [--metadata-file PATH] [--behaviour NAME=VALUE]...\n` +
+    `idp: ${message}\nusage: tsx idp/cli.ts [--port N] [--host ADDRESS] [--metadata-file PATH] [--auth0-strict] [--behaviour NAME=VALUE]...\n` +
+      `--auth0-strict: Auth0 as it really is (idp/README.md); --behaviour flags then change single fields\n` +
       `behaviours (idp/behaviour.ts; the first value is the default):\n${behaviours}\n` +
       `  exactRedirectUris=URI-or-PORT,... (with redirectUris=exact)`,
   );
@@ -21,7 +27,13 @@ function usage(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; 'metadata-file'?: string; behaviour?: string[] };
+  let values: {
+    port?: string;
+    host?: string;
+    'metadata-file'?: string;
+    behaviour?: string[];
+    'auth0-strict'?: boolean;
+  };
   let behaviour: ProviderBehaviour;
   try {
     ({ values } = parseArgs({
@@ -30,10 +42,11 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         'metadata-file': { type: 'string' },
         behaviour: { type: 'string', multiple: true },
+        'auth0-strict': { type: 'boolean' },
       },
       strict: true,
     }));
-    behaviour = parseBehaviour(values.behaviour ?? []);
+    behaviour = parseBehaviour(values.behaviour ?? [], values['auth0-strict'] ? AUTH0_STRICT_BEHAVIOUR : {});
   } catch (error) {
     usage((error as Error).message);
   }

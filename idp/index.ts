@@ -7,7 +7,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createAccounts, type AccountRecord, type DemoAccount } from './accounts.js';
 import { ProviderStore } from './adapter.js';
-import { behaviourMiddleware, resolveBehaviour, type ProviderBehaviour } from './behaviour.js';
+import { createManagementTokens, type ManagementTokens } from './auth0-management.js';
+import {
+  AUTH0_STRICT_BEHAVIOUR,
+  behaviourMiddleware,
+  resolveBehaviour,
+  type ProviderBehaviour,
+} from './behaviour.js';
 import { isOwnHost } from './host-check.js';
 import { sendHtml } from './http-util.js';
 import {
@@ -19,6 +25,7 @@ import {
   type InteractionDeps,
 } from './interactions.js';
 import { createMemoryMetadataStore, openFileMetadataStore, type MetadataStore } from './metadata-store.js';
+import { auth0Logout } from './auth0-logout.js';
 import { avatarSvg, errorPage } from './pages.js';
 import { API_SCOPES, createProvider, OIDC_SCOPES } from './provider-config.js';
 import { createUserDirectory, handleUsersApi, type UserDirectory } from './users-api.js';
@@ -28,6 +35,7 @@ export type { UserDirectory, Auth0User } from './users-api.js';
 export type { UserMetadata } from './metadata-store.js';
 export { API_SCOPES, OIDC_SCOPES, REDIRECT_URI, POST_LOGOUT_REDIRECT_URI } from './provider-config.js';
 export type { ProviderBehaviour } from './behaviour.js';
+export { AUTH0_STRICT_BEHAVIOUR } from './behaviour.js';
 
 export interface IdpOptions {
   /** 0 = ephemeral. Default 0. */
@@ -50,17 +58,26 @@ export interface IdpOptions {
   /**
    * How this provider bends the standard, to imitate stricter real providers (exact redirect URIs,
    * refusals without JSON, no revocation...): idp/behaviour.ts documents every option. Default: a
-   * standard OpenID provider.
+   * standard OpenID provider. `'auth0-strict'`: Auth0 as it really is (AUTH0_STRICT_BEHAVIOUR).
    */
-  behaviour?: Partial<ProviderBehaviour>;
+  behaviour?: Partial<ProviderBehaviour> | 'auth0-strict';
+  /**
+   * The users API's audience. Default `${issuer}/api/v2/`. Another value imitates an Auth0 custom
+   * domain: the Management API keeps the tenant's own identifier while everything is served here.
+   */
+  audience?: string;
+  /** Further API identifiers a sign-in may ask for with `audience` (the person's own APIs). */
+  apis?: readonly string[];
 }
 
 export interface RunningIdp {
-  /** 'http://127.0.0.1:PORT', no trailing slash. */
+  /** 'http://127.0.0.1:PORT', no trailing slash (with one under `issuer: 'trailing-slash'`). */
   issuer: string;
   clientId: string;
-  /** The users API audience: `${issuer}/api/v2/`. */
+  /** The users API audience: `${issuer}/api/v2/` unless given. */
   audience: string;
+  /** Where the users API lives: `${issuer}/api/v2` (no trailing slash). */
+  usersApiUrl: string;
   port: number;
   accounts: DemoAccount[];
   close(): Promise<void>;
@@ -105,6 +122,8 @@ function hostForUrl(host: string): string {
 
 interface Routes {
   issuer: string;
+  /** `logout: 'auth0'`: GET /v2/logout (Auth0's logout endpoint). */
+  auth0Logout?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
   interactions: InteractionDeps;
   usersApi: Parameters<typeof handleUsersApi>[0];
   accounts: readonly AccountRecord[];
@@ -129,6 +148,9 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, 
     return sendHtml(res, 405, errorPage({ error: 'Method not allowed' }));
   }
 
+  if (path === '/v2/logout' && routes.auth0Logout && req.method === 'GET')
+    return routes.auth0Logout(req, res, url);
+
   const users = /^\/api\/v2\/users\/([^/]+)$/.exec(path);
   if (users?.[1]) return handleUsersApi(routes.usersApi, req, res, users[1], url.searchParams);
 
@@ -152,7 +174,9 @@ async function route(routes: Routes, req: IncomingMessage, res: ServerResponse, 
 
 export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
   const host = options.host ?? '127.0.0.1';
-  const behaviour = resolveBehaviour(options.behaviour);
+  const behaviour = resolveBehaviour(
+    options.behaviour === 'auth0-strict' ? AUTH0_STRICT_BEHAVIOUR : options.behaviour,
+  );
   const clientId = options.clientId ?? 'latchkey-desktop';
   const accessTokenTtlSeconds = positiveInteger(
     'accessTokenTtlSeconds',
@@ -210,8 +234,9 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
   }
 
   function finishStart(): RunningIdp {
-    const issuer = options.issuerUrl?.replace(/\/$/, '') ?? `http://${hostForUrl(host)}:${port}`;
-    const audience = `${issuer}/api/v2/`;
+    const origin = options.issuerUrl?.replace(/\/$/, '') ?? `http://${hostForUrl(host)}:${port}`;
+    const issuer = behaviour.issuer === 'trailing-slash' ? `${origin}/` : origin;
+    const audience = options.audience ?? `${origin}/api/v2/`;
     const accounts = createAccounts(issuer);
     const store = new ProviderStore();
     const provider = createProvider({
@@ -224,8 +249,22 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
       store,
       metadata,
       behaviour,
+      apis: options.apis ?? [],
     });
     for (const middleware of behaviourMiddleware(behaviour)) provider.use(middleware);
+    let management: ManagementTokens | undefined;
+    if (behaviour.managementApi === 'auth0') {
+      management = createManagementTokens({
+        issuer,
+        audience,
+        clientId,
+        findOpaque: async (token) => {
+          const found = await provider.AccessToken.find(token, { ignoreExpiration: true });
+          return found ? { accountId: found.accountId, isExpired: found.isExpired } : undefined;
+        },
+      });
+      provider.use(management.middleware);
+    }
     const users = createUserDirectory(accounts, metadata);
 
     ready.routes = {
@@ -236,8 +275,20 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
         knownScopes: new Set<string>([...OIDC_SCOPES, ...API_SCOPES]),
         clientName: 'Latchkey',
         consent: behaviour.consent,
+        apiScopes: new Set<string>(API_SCOPES),
       },
-      usersApi: { provider, metadata, users },
+      usersApi: {
+        provider,
+        metadata,
+        users,
+        ...(management ? { management, auth0KeyRules: true } : {}),
+      },
+      ...(behaviour.logout === 'auth0'
+        ? {
+            auth0Logout: (req: IncomingMessage, res: ServerResponse, url: URL) =>
+              auth0Logout({ provider, clientId, allowed: behaviour.allowedLogoutUrls }, req, res, url),
+          }
+        : {}),
       accounts,
       oidc: provider.callback(),
     };
@@ -247,6 +298,7 @@ export async function startIdp(options: IdpOptions = {}): Promise<RunningIdp> {
       issuer,
       clientId,
       audience,
+      usersApiUrl: `${origin}/api/v2`,
       port,
       accounts: accounts.map(
         ({ sub, login, password, name, given_name, family_name, email, email_verified, picture }) => ({

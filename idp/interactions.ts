@@ -11,8 +11,13 @@ export interface InteractionDeps {
   /** Scopes the provider knows; anything else in a request is not written into a grant. */
   knownScopes: ReadonlySet<string>;
   clientName: string;
-  /** idp/behaviour.ts: given automatically, or asked on a page where scopes can be unticked. */
-  consent: 'automatic' | 'partial-allowed';
+  /**
+   * idp/behaviour.ts: given automatically, asked on a page where scopes can be unticked, or
+   * Auth0's "Authorize App" page on every authorization (`auth0`).
+   */
+  consent: 'automatic' | 'partial-allowed' | 'auth0';
+  /** The users API's scopes: what the `auth0` page lists as the API's permissions. */
+  apiScopes: ReadonlySet<string>;
 }
 
 const FORM_LIMIT = 16 * 1024;
@@ -179,6 +184,11 @@ export async function showInteraction(
           clientName: deps.clientName,
           accountName: account?.name ?? accountId,
           redirectUri: String(found.params.redirect_uri ?? ''),
+          // Auth0's consent for an API lists what the app asks to do there.
+          permissions:
+            deps.consent === 'auth0'
+              ? requestedScopes(deps, found).filter((scope) => deps.apiScopes.has(scope))
+              : [],
         }),
       );
       return;
@@ -211,8 +221,9 @@ export async function submitLogin(
     renderLogin(res, deps, uid, 401, login, 'Wrong login or password.');
     return;
   }
-  if (deps.consent === 'partial-allowed') {
-    // The consent page comes next (oidc-provider asks for consent on every native-client request).
+  if (deps.consent === 'partial-allowed' || deps.consent === 'auth0') {
+    // The consent or confirmation page comes next (oidc-provider asks for consent on every
+    // native-client request).
     await deps.provider.interactionFinished(
       req,
       res,

@@ -15,6 +15,8 @@ declare module 'oidc-provider' {
     host: string;
     /** A request header ('' when absent). */
     get(name: string): string;
+    /** The answer being built (Koa's response): its headers, e.g. the Location of a redirect. */
+    response: { get(name: string): string };
     /** false: Koa leaves the answer to whoever wrote to `res`. */
     respond?: boolean;
     res: ServerResponse;

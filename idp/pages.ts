@@ -94,6 +94,8 @@ export interface ConfirmPageInput {
   accountName: string;
   /** Where the browser goes next: the app's loopback port, shown so a person can notice a stranger's. */
   redirectUri: string;
+  /** An API's permissions the app asks for (Auth0's consent for an API lists them). */
+  permissions?: readonly string[];
 }
 
 /** Auth0's "Authorize App" confirmation, for a sign-in the browser session would otherwise finish silently. */
@@ -102,6 +104,11 @@ export function confirmPage(input: ConfirmPageInput): string {
     'Authorize app - Latchkey local provider',
     `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
 <p>Hi ${escapeHtml(input.accountName)}, ${escapeHtml(input.clientName)} is requesting access to your account.</p>
+${
+  input.permissions && input.permissions.length > 0
+    ? `<ul class="permissions">${input.permissions.map((scope) => `<li>${escapeHtml(SCOPE_WORDS[scope] ?? scope)} <code>${escapeHtml(scope)}</code></li>`).join('')}</ul>`
+    : ''
+}
 <p class="hint">After you accept, the browser returns to <code>${escapeHtml(input.redirectUri)}</code>. Decline if you did not just start signing in.</p>
 <form method="post" action="${escapeHtml(input.action)}">
   <button type="submit">Accept</button>

@@ -29,6 +29,8 @@ export interface ProviderSettings {
   store: ProviderStore;
   metadata: MetadataStore;
   behaviour: ProviderBehaviour;
+  /** The person's own APIs a sign-in may ask for with `audience` (besides the users API). */
+  apis: readonly string[];
 }
 
 function signingKey(): Record<string, unknown> {
@@ -89,10 +91,12 @@ export function createProvider(settings: ProviderSettings): Provider {
       // silently, as Auth0 drops scopes for an API that was not asked for.
       audience: async (ctx: KoaContextWithOIDC, value: unknown) => {
         const params = ctx.oidc.params ?? {};
-        if (value !== undefined && value !== audience) {
+        const ownApi = typeof value === 'string' && settings.apis.includes(value);
+        if (value !== undefined && value !== audience && !ownApi) {
           throw new errors.AccessDenied(`Service not found: ${String(value)}`);
         }
-        if (value === undefined && typeof params.scope === 'string') {
+        // The users API's scopes belong to it: dropped without it, and for any other API.
+        if ((value === undefined || ownApi) && typeof params.scope === 'string') {
           const kept = params.scope.split(' ').filter((scope) => !apiScopes.has(scope));
           params.scope = kept.length ? kept.join(' ') : undefined;
         }
@@ -151,8 +155,16 @@ export function createProvider(settings: ProviderSettings): Provider {
         enabled: behaviour.revocation !== 'none',
         // A client may revoke only its own tokens. For a public client a foreign token is ignored
         // silently (RFC 7009 §2.2 answers 200 either way) rather than confirming that it exists.
-        allowedPolicy: async (_ctx: KoaContextWithOIDC, client: ClientLike, token: { clientId: string }) =>
-          token.clientId === client.clientId,
+        // Auth0 revokes refresh tokens only ("Access tokens cannot be revoked",
+        // https://auth0.com/docs/api/authentication/revoke-refresh-token/revoke-refresh-token): an access token sent there is a 200 that
+        // changes nothing (`managementApi: 'auth0'`).
+        allowedPolicy: async (
+          _ctx: KoaContextWithOIDC,
+          client: ClientLike,
+          token: { clientId: string; kind?: string },
+        ) =>
+          token.clientId === client.clientId &&
+          !(behaviour.managementApi === 'auth0' && token.kind === 'AccessToken'),
       },
       userinfo: { enabled: true },
       rpInitiatedLogout: {

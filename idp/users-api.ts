@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
 import type { AccountRecord } from './accounts.js';
+import type { ManagementTokens } from './auth0-management.js';
 import { BodyTooLargeError, readBody, sendJson } from './http-util.js';
 import type { MetadataStore, UserMetadata } from './metadata-store.js';
 
@@ -30,7 +31,12 @@ export interface UserDirectory {
   replaceMetadata(userId: string, metadata: UserMetadata): Promise<void>;
 }
 
-/** Auth0's documented limit for user_metadata. */
+/**
+ * The local provider's own cap on user_metadata, the same as Latchkey's (common/metadata-rules.ts).
+ * Auth0 documents a 10 KB limit on the whole user profile whose writes above it still succeed for
+ * now, with a warning in the tenant logs
+ * (https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data).
+ */
 const METADATA_LIMIT_BYTES = 16 * 1024;
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -128,6 +134,10 @@ export interface UsersApiDeps {
   provider: Provider;
   metadata: MetadataStore;
   users: UserDirectory;
+  /** Auth0's Management API tokens (`managementApi: 'auth0'`): JWTs judged by audience and expiry. */
+  management?: ManagementTokens;
+  /** Refuse metadata keys with `.` or `$`, as Auth0 does (`managementApi: 'auth0'`). */
+  auth0KeyRules?: boolean;
 }
 
 interface Caller {
@@ -140,6 +150,11 @@ async function authenticateCaller(deps: UsersApiDeps, req: IncomingMessage): Pro
   if (!header) throw unauthorized('Missing authentication');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw unauthorized('Bad HTTP authentication header format');
+  if (deps.management) {
+    const judged = await deps.management.judge(match[1]);
+    if (judged.kind === 'refused') throw unauthorized(judged.message);
+    return { sub: judged.sub, scopes: judged.scopes };
+  }
   // Opaque tokens: the provider's own store is the only thing that can vouch for them.
   const token = await deps.provider.AccessToken.find(match[1], { ignoreExpiration: true });
   if (!token) throw unauthorized('Invalid token');
@@ -196,6 +211,16 @@ function mergeUserMetadata(current: UserMetadata, patch: UserMetadata): UserMeta
     else merged[key] = value;
   }
   return merged;
+}
+
+/** Every key, at any depth, that holds a `.` or a `$`. */
+function badKeys(value: unknown, found: string[] = [], depth = 0): string[] {
+  if (depth > 32 || typeof value !== 'object' || value === null) return found;
+  for (const [key, inner] of Object.entries(value)) {
+    if (!Array.isArray(value) && /[.$]/.test(key)) found.push(JSON.stringify(key));
+    badKeys(inner, found, depth + 1);
+  }
+  return found;
 }
 
 async function readPatch(req: IncomingMessage): Promise<UserMetadata> {
@@ -277,6 +302,16 @@ export async function handleUsersApi(
     }
 
     const patch = await readPatch(req);
+    if (deps.auth0KeyRules) {
+      // "Field names must not contain the . (dot) or $ (dollar sign) characters"
+      // (https://auth0.com/docs/manage-users/user-accounts/metadata/metadata-fields-data). The
+      // wording of Auth0's refusal is not documented; this is the local provider's.
+      const bad = badKeys(patch);
+      if (bad.length > 0)
+        throw badRequest(
+          `Payload validation error: user_metadata field names must not contain '.' or '$' (${bad.join(', ')}).`,
+        );
+    }
     const merged = mergeUserMetadata(deps.metadata.get(userId)?.user_metadata ?? {}, patch);
     const size = Buffer.byteLength(JSON.stringify(merged), 'utf8');
     if (size > METADATA_LIMIT_BYTES) {

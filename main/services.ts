@@ -2,6 +2,8 @@ import type { HandlerTable } from '../common/contract';
 import type { Diagnostics } from '../common/diagnostics';
 import type { Profile, SessionState } from '../common/session-state';
 import { createAccountClient, type AccountClient, type AccountClientOptions } from './account/account-client';
+import { createManagementTokenSource } from './account/management-token';
+import { AUTH0_MANAGEMENT_SCOPES } from './config/settings';
 import { createAuthClient, type AuthClientDeps } from './auth/client';
 import type { AuthClient, ProviderSettings } from './auth/types';
 import {
@@ -90,7 +92,30 @@ export function createServices(options: ServicesOptions): Services {
     now,
     log: options.log,
   });
-  const account = createAccountClient({ ...options.accountOptions, settings, session, fetch, now });
+  // On Auth0 the users API (its Management API) takes a token of its own, got by a second
+  // authorization; elsewhere the session's access token serves it too.
+  const tokens = settings.auth0
+    ? createManagementTokenSource({
+        auth,
+        session,
+        audience: settings.auth0.managementAudience,
+        scope: AUTH0_MANAGEMENT_SCOPES.join(' '),
+        openExternal: options.openExternal,
+        now,
+        ...(options.sessionOptions?.signInTimeoutMs !== undefined
+          ? { timeoutMs: options.sessionOptions.signInTimeoutMs }
+          : {}),
+        ...(options.log ? { log: options.log } : {}),
+      })
+    : undefined;
+  const account = createAccountClient({
+    ...options.accountOptions,
+    settings,
+    session,
+    fetch,
+    now,
+    ...(tokens ? { tokens } : {}),
+  });
   return {
     settings,
     auth,
@@ -124,6 +149,7 @@ export function createHandlerTable(
     getProfile: async () => profile(await session.fetchProfile()),
     getMetadata: () => account.getMetadata(),
     updateMetadata: ({ patch }) => account.updateMetadata(patch),
+    authorizeAccountAccess: () => account.authorize(),
     getDiagnostics: async () => {
       const diagnostics = session.diagnostics();
       return decorations.provider ? { ...diagnostics, provider: decorations.provider } : diagnostics;

@@ -48,6 +48,11 @@ export function signOutWords(report: SignOutReport): SignOutWords {
       case 'publicClientsNotAllowed':
         sentences.push(`Your provider lets only server applications cancel a sign-in, ${STILL_VALID}`);
         break;
+      case 'noRefreshToken':
+        sentences.push(
+          'This session had no refresh token to cancel, and your provider cannot cancel the access token: it stays valid until it expires, though this computer no longer holds it.',
+        );
+        break;
       case 'unreachable':
         sentences.push(`Latchkey could not reach your provider to cancel the sign-in there, ${STILL_VALID}`);
         break;

@@ -2,7 +2,7 @@ import type { MetadataPatch, UserMetadata } from '../../common/metadata';
 import { incomingMetadataProblem, metadataSaveProblem } from '../../common/metadata-rules';
 import type { ProviderSettings } from '../auth/types';
 import { httpStatusError, LatchkeyError, sanitizeProviderText } from '../errors';
-import type { SessionManager } from '../session/session-manager';
+import type { SessionManager, TokenOperation } from '../session/session-manager';
 
 /**
  * The person's own account at the provider, beyond what userinfo says: their user_metadata, read and
@@ -14,6 +14,8 @@ import type { SessionManager } from '../session/session-manager';
 export interface AccountClient {
   /** False for providers without an Auth0-compatible users API; every call then fails NOT_SUPPORTED. */
   readonly supportsMetadata: boolean;
+  /** The browser step for the token the users API needs, where the session's own does not serve. */
+  authorize(): Promise<void>;
   getMetadata(): Promise<UserMetadata>;
   /**
    * Patches (Auth0 semantics: top-level merge, null deletes); returns what is stored. The patch is
@@ -23,9 +25,31 @@ export interface AccountClient {
   updateMetadata(patch: MetadataPatch): Promise<UserMetadata>;
 }
 
+/**
+ * Where the users API's token comes from: the session's own access token (generic providers, the
+ * local provider's one-token mode), or a token of its own (Auth0's Management API,
+ * main/account/management-token.ts).
+ */
+export interface AccountTokenSource {
+  /** Runs `operation` with the users API's token and the subject it belongs to. */
+  withToken<T>(operation: TokenOperation<T>): Promise<T>;
+  /** Gets the permission the details need by a browser step, where one is needed (no-op otherwise). */
+  authorize(): Promise<void>;
+}
+
+/** The session's access token serves the users API too. */
+export function sessionTokenSource(session: Pick<SessionManager, 'withAccessToken'>): AccountTokenSource {
+  return {
+    withToken: (operation) => session.withAccessToken(operation),
+    authorize: async () => undefined,
+  };
+}
+
 export interface AccountClientOptions extends Omit<UsersApiOptions, 'baseUrl' | 'audience'> {
   settings: ProviderSettings;
   session: Pick<SessionManager, 'withAccessToken' | 'getState'>;
+  /** Default: the session's own access token (sessionTokenSource). */
+  tokens?: AccountTokenSource;
 }
 
 /** The two users API calls, given a token and the subject it belongs to. */
@@ -40,6 +64,8 @@ export interface UsersApiOptions {
   baseUrl: string;
   /** The audience the token must carry, for error messages. Default `${baseUrl}/`. */
   audience?: string;
+  /** Auth0's tenant: the 403's remedy names its Dashboard places (settings `auth0`). */
+  auth0?: boolean;
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -60,16 +86,23 @@ function currentSubject(session: Pick<SessionManager, 'getState'>): string | und
 }
 
 export function createAccountClient(options: AccountClientOptions): AccountClient {
-  const { settings, session, ...apiOptions } = options;
+  const { settings, session, tokens: source, ...apiOptions } = options;
   if (settings.usersApi.kind === 'none') {
     const unsupported = () => Promise.reject(new LatchkeyError('NOT_SUPPORTED', NOT_SUPPORTED_MESSAGE));
-    return { supportsMetadata: false, getMetadata: unsupported, updateMetadata: unsupported };
+    return {
+      supportsMetadata: false,
+      authorize: unsupported,
+      getMetadata: unsupported,
+      updateMetadata: unsupported,
+    };
   }
+  const tokens = source ?? sessionTokenSource(session);
   // Without a configured audience the users API names its own default (`${baseUrl}/`) in messages.
   const api = createUsersApi({
     ...apiOptions,
     baseUrl: settings.usersApi.baseUrl,
-    audience: settings.audience,
+    audience: settings.auth0?.managementAudience ?? settings.audience,
+    auth0: settings.auth0 !== undefined,
   });
 
   // The last metadata the provider reported, per subject: lets an oversized merge be refused before
@@ -82,10 +115,9 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
 
   return {
     supportsMetadata: true,
+    authorize: () => tokens.authorize(),
     getMetadata: () =>
-      session.withAccessToken(async (token, subject) =>
-        remember(subject, await api.getMetadata(token, subject)),
-      ),
+      tokens.withToken(async (token, subject) => remember(subject, await api.getMetadata(token, subject))),
 
     async updateMetadata(patch) {
       // Refused before any request (token refresh included).
@@ -94,7 +126,7 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
         const problem = metadataSaveProblem(lastKnown.metadata, patch);
         if (problem) throw new LatchkeyError('INVALID_INPUT', problem);
       }
-      return session.withAccessToken(async (token, tokenSubject) =>
+      return tokens.withToken(async (token, tokenSubject) =>
         remember(tokenSubject, await api.patchMetadata(token, tokenSubject, patch)),
       );
     },
@@ -129,6 +161,7 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 export function createUsersApi(options: UsersApiOptions): UsersApi {
   const base = options.baseUrl.replace(/\/+$/, '');
   const audience = options.audience ?? `${base}/`;
+  const auth0 = options.auth0 ?? false;
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
@@ -206,7 +239,7 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
 
   async function readMetadata(accessToken: string, subject: string): Promise<UserMetadata> {
     const url = `${userUrl(subject)}?fields=user_metadata&include_fields=true`;
-    const answer = await call({ operation: 'read', audience, subject }, url, {
+    const answer = await call({ operation: 'read', audience, subject, auth0 }, url, {
       method: 'GET',
       headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
     });
@@ -216,7 +249,7 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
   return {
     getMetadata: readMetadata,
     async patchMetadata(accessToken, subject, patch) {
-      const answer = await call({ operation: 'update', audience, subject }, userUrl(subject), {
+      const answer = await call({ operation: 'update', audience, subject, auth0 }, userUrl(subject), {
         method: 'PATCH',
         headers: {
           authorization: `Bearer ${accessToken}`,
@@ -274,6 +307,7 @@ interface UsersApiRequest {
   /** The Management API audience the token must be requested for, e.g. https://TENANT/api/v2/ */
   audience: string;
   subject: string;
+  auth0: boolean;
 }
 
 /** The scope each operation needs on a user's own token (Auth0: "*:current_user*" scopes). */
@@ -285,14 +319,45 @@ const REQUIRED_SCOPE: Record<UsersApiRequest['operation'], string> = {
 function missingScope(request: UsersApiRequest, detail: string | undefined): string {
   const scope = REQUIRED_SCOPE[request.operation];
   const what = request.operation === 'read' ? 'read your user metadata' : 'save your user metadata';
-  return (
+  const refused =
     `The provider refused to ${what}: the access token lacks the "${scope}" scope` +
     (detail ? ` (provider said: ${detail})` : '') +
-    `. Latchkey must request "${scope}" with the audience ${request.audience} (add it to the scopes in ` +
-    `Latchkey's provider settings), then sign in again. On Auth0, also check the dashboard: ` +
-    `Applications → APIs → Auth0 Management API → Application Access; the user access policy must let ` +
-    `this application get user tokens with that scope (with "Allow via client-grant", grant it there).`
+    '.';
+  if (!request.auth0) {
+    return `${refused} Latchkey must request "${scope}" with the audience ${request.audience} (add it to the scopes in Latchkey's provider settings), then sign in again.`;
+  }
+  // The Dashboard's own words: https://auth0.com/docs/get-started/apis/api-access-policies-for-applications
+  return (
+    `${refused} In the Auth0 Dashboard, open Applications → APIs → Auth0 Management API → Settings → ` +
+    'Application Access Policy. When User-Delegated Access is "Per-app authorization", open the ' +
+    'Application Access tab, Edit this application and, under User-Delegated Access, choose Grant ' +
+    `Access with the permissions it needs ("${scope}"). Then open your details again.`
   );
+}
+
+/**
+ * A 401 from Auth0's Management API that is about the configuration, not the token's life: the
+ * token is for another API ("Bad audience: …", as node-auth0#787 quotes it) or from another host
+ * ("Bad issuer"). Renewing or asking again gives the same answer, so nothing is dropped and the
+ * person is told what is misconfigured. Undefined for any other 401 (expired, invalid: the token's).
+ */
+function configurationRefusal(request: UsersApiRequest, detail: string | undefined): string | undefined {
+  if (!detail) return undefined;
+  if (/^bad audience\b/i.test(detail)) {
+    return (
+      `The provider's users API refused the token because it was issued for another API (${detail}). ` +
+      `It accepts only tokens for ${request.audience} (with the trailing slash), named after the ` +
+      "tenant's own domain even with a custom domain: check auth0TenantDomain and the audience in Latchkey's settings. Your session is kept."
+    );
+  }
+  if (/^bad issuer\b/i.test(detail)) {
+    return (
+      `The provider's users API refused the token because another domain issued it (${detail}). ` +
+      'Tokens got through a custom domain must be used on that same domain: auth0Domain must be the ' +
+      'domain that serves both sign-in and the users API. Your session is kept.'
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -307,6 +372,8 @@ function usersApiError(
   waitMs = DEFAULT_RATE_LIMIT_WAIT_MS,
 ): LatchkeyError {
   const detail = sanitizeProviderText(isPlainRecord(body) ? body.message : undefined);
+  const misconfigured = status === 401 ? configurationRefusal(request, detail) : undefined;
+  if (misconfigured) return new LatchkeyError('CONFIG_INVALID', misconfigured);
   return httpStatusError(status, {
     badRequest: () => `The provider refused the request as invalid${detail ? `: ${detail}` : '.'}`,
     accessTokenRejected: true,

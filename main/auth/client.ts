@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { isLatchkeyError, LatchkeyError, loginCancelled } from '../errors';
 import { answerExcerpt, toAuthError, type AuthOperation } from './errors';
 import { issuerTransport } from '../transport';
-import { startLoopbackReceiver } from './loopback-receiver';
+import { serveSignedOutPage, startLoopbackReceiver } from './loopback-receiver';
 import {
   auth0LogoutUrl,
   discoveredEndpointProblem,
@@ -13,6 +13,7 @@ import {
 } from './provider-metadata';
 import type {
   AuthClient,
+  AuthorizationResult,
   ProviderMetadata,
   ProviderSettings,
   RevocationOutcome,
@@ -196,11 +197,12 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     return config;
   }
 
-  async function completeSignIn(
+  /** The code exchange with every check on; the ID token's subject is required. */
+  async function exchangeCode(
     config: oidc.Configuration,
     callbackUrl: URL,
     secrets: AttemptSecrets,
-  ): Promise<SignInResult> {
+  ): Promise<AuthorizationResult> {
     const params = callbackUrl.searchParams;
     if (!params.has('error') && !params.get('code')) {
       throw new LatchkeyError(
@@ -227,7 +229,15 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     }
     const subject = response.claims()?.sub;
     if (!subject) throw new LatchkeyError('PROVIDER_ERROR', 'The provider sent no ID token subject.');
-    const tokens = toTokenSet(response, requestedAt);
+    return { tokens: toTokenSet(response, requestedAt), subject };
+  }
+
+  async function completeSignIn(
+    config: oidc.Configuration,
+    callbackUrl: URL,
+    secrets: AttemptSecrets,
+  ): Promise<SignInResult> {
+    const { tokens, subject } = await exchangeCode(config, callbackUrl, secrets);
     const claims = await fetchClaims(config, tokens.accessToken, subject);
     return { tokens, subject, claims };
   }
@@ -254,6 +264,10 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
   async function revokeGrant(
     tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>,
   ): Promise<RevocationOutcome> {
+    // Auth0's /oauth/revoke "only revokes refresh tokens. Access tokens cannot be revoked"
+    // (https://auth0.com/docs/api/authentication/revoke-refresh-token/revoke-refresh-token): an
+    // access token sent there would be a bearer credential handed over for nothing.
+    if (settings.auth0 && !tokens.refreshToken) return { revoked: false, reason: 'noRefreshToken' };
     const [token, hint] = tokens.refreshToken
       ? [tokens.refreshToken, 'refresh_token']
       : [tokens.accessToken, 'access_token'];
@@ -284,11 +298,19 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
    * issued a grant all the same. Revoke it once it arrives (RFC 7009 §2.1; the refresh token takes
    * the grant's access tokens with it where the provider supports that), so no unused grant stays alive.
    */
-  function revokeAbandoned(exchange: Promise<SignInResult>): void {
+  function revokeAbandoned(exchange: Promise<AuthorizationResult>): void {
     exchange.then(({ tokens }) => revokeGrant(tokens)).catch(() => undefined);
   }
 
-  async function signIn(options: SignInOptions): Promise<SignInResult> {
+  /**
+   * One browser round trip: fresh secrets, the loopback receiver, the authorization URL to the system
+   * browser, the code exchange (`complete`), the browser told how it ended.
+   */
+  async function runAuthorization<T extends AuthorizationResult>(
+    options: SignInOptions,
+    request: { scope: string; audience?: string; prompt?: string },
+    complete: (config: oidc.Configuration, callbackUrl: URL, secrets: AttemptSecrets) => Promise<T>,
+  ): Promise<T> {
     const { signal } = options;
     const config = await untilAborted(discoverConfiguration(), signal);
 
@@ -310,18 +332,16 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     try {
       const parameters: Record<string, string> = {
         redirect_uri: receiver.redirectUri,
-        scope: settings.scopes.join(' '),
+        scope: request.scope,
         code_challenge: codeChallenge,
         code_challenge_method: 'S256',
         state: secrets.state,
         nonce: secrets.nonce,
       };
-      // OIDC Core §11: a request for offline_access must ask for consent, or a standard provider
-      // ignores it (ProviderSettings.offlineAccessPrompt).
-      if (settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access'))
-        parameters.prompt = 'consent';
-      // Auth0 issues an access token for its Management API only when asked with `audience`.
-      if (settings.audience) parameters.audience = settings.audience;
+      if (request.prompt) parameters.prompt = request.prompt;
+      // Auth0 issues an access token for an API (its own Management API, or the person's) only when
+      // asked with `audience`.
+      if (request.audience) parameters.audience = request.audience;
       const authorizationUrl = oidc.buildAuthorizationUrl(config, parameters).href;
       options.onAuthorizationUrl?.(authorizationUrl);
 
@@ -333,8 +353,8 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         .catch((error: unknown) => options.onOpenExternalError?.(error));
 
       const callbackUrl = await receiver.callback;
-      const exchange = completeSignIn(config, callbackUrl, secrets);
-      let result: SignInResult;
+      const exchange = complete(config, callbackUrl, secrets);
+      let result: T;
       try {
         result = await untilAborted(exchange, signal);
       } catch (error) {
@@ -350,6 +370,33 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     } finally {
       await receiver.close();
     }
+  }
+
+  function signIn(options: SignInOptions): Promise<SignInResult> {
+    // OIDC Core §11: a request for offline_access must ask for consent, or a standard provider
+    // ignores it (ProviderSettings.offlineAccessPrompt).
+    const prompt =
+      settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access')
+        ? 'consent'
+        : undefined;
+    return runAuthorization(
+      options,
+      {
+        scope: settings.scopes.join(' '),
+        ...(settings.audience ? { audience: settings.audience } : {}),
+        ...(prompt ? { prompt } : {}),
+      },
+      completeSignIn,
+    );
+  }
+
+  function authorize(
+    options: SignInOptions & { audience: string; scope: string },
+  ): Promise<AuthorizationResult> {
+    // No prompt: prompt=none is refused by Auth0 for loopback callbacks once its confirmation prompt
+    // is on (https://auth0.com/docs/troubleshoot/product-lifecycle/deprecations-and-migrations/migrate-to-non-verifiable-callback-uri-end-user-confirmation),
+    // and prompt=consent would add a screen; the browser's session usually answers with one click.
+    return runAuthorization(options, { scope: options.scope, audience: options.audience }, exchangeCode);
   }
 
   return {
@@ -386,6 +433,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     },
 
     signIn,
+    authorize,
 
     async refresh(refreshToken: string, expectedSubject?: string): Promise<TokenSet> {
       return onProvider(async (config) => {
@@ -419,6 +467,12 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
     async endSessionUrl(options: { idTokenHint?: string; postLogoutRedirectUri?: string }): Promise<string> {
       const config = await discoverConfiguration();
       const metadata = config.serverMetadata();
+      // On Auth0 the browser comes back to a short-lived page of Latchkey's own on a fixed port
+      // (registered under Allowed Logout URLs), rather than wherever Auth0 would send it.
+      if (settings.auth0 && !options.postLogoutRedirectUri) {
+        const returnTo = await serveSignedOutPage(settings.redirectPorts ?? []);
+        if (returnTo) options = { ...options, postLogoutRedirectUri: returnTo };
+      }
       if (metadata.end_session_endpoint) {
         // OIDC RP-Initiated Logout 1.0 §2: client_id is added by openid-client.
         const parameters: Record<string, string> = {};
@@ -431,7 +485,7 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
           throw toAuthError(error, 'discovery');
         }
       }
-      if (looksLikeAuth0(metadata)) {
+      if (settings.auth0 || looksLikeAuth0(metadata)) {
         return auth0LogoutUrl(metadata.issuer, settings.clientId, options.postLogoutRedirectUri);
       }
       throw new LatchkeyError(

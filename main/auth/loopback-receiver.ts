@@ -326,6 +326,56 @@ ${body}
 `;
 }
 
+/** Where the provider's logout sends the browser back (registered under Allowed Logout URLs on Auth0). */
+export const SIGNED_OUT_PATH = '/signed-out';
+/** How long the signed-out page is served: the provider's logout is one redirect away. */
+const SIGNED_OUT_PAGE_MS = 2 * 60_000;
+
+/**
+ * Serves the page the provider's logout returns the browser to, `http://127.0.0.1:{port}/signed-out`
+ * on the first free fixed port, for a short while (two minutes, or until it has been shown once).
+ * Auth0's /v2/logout takes `returnTo` only from the Allowed Logout URLs
+ * (https://auth0.com/docs/api/authentication/logout/auth-0-logout), which compare exactly, so it
+ * needs the same fixed ports as the callback. Undefined when no fixed port is free or configured.
+ */
+export async function serveSignedOutPage(
+  ports: readonly number[],
+  lifetimeMs = SIGNED_OUT_PAGE_MS,
+): Promise<string | undefined> {
+  if (ports.length === 0) return undefined;
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (req.method !== 'GET' || path !== SIGNED_OUT_PATH) {
+      send(res, 404, errorPage('This page is not part of Latchkey.'));
+      return;
+    }
+    send(res, 200, signedOutPage());
+    void flushed(res).then(() => server.close());
+  });
+  let port: number;
+  try {
+    port = await listen(server, ports);
+  } catch {
+    return undefined;
+  }
+  const timer = setTimeout(() => server.close(), lifetimeMs);
+  timer.unref();
+  server.once('close', () => clearTimeout(timer));
+  server.unref();
+  return `http://${LOOPBACK_HOST}:${port}${SIGNED_OUT_PATH}`;
+}
+
+const SIGNED_OUT_TITLE = "You're signed out of the provider — return to Latchkey";
+
+export function signedOutPage(): string {
+  return layout(
+    SIGNED_OUT_TITLE,
+    `<h1>You're signed out of the provider</h1>
+<p>Your browser no longer holds a session there. You can close this tab and go back to Latchkey.</p>`,
+    'success',
+  );
+}
+
 const SUCCESS_TITLE = "You're signed in — return to Latchkey";
 
 export function successPage(): string {

@@ -162,7 +162,12 @@ export function looksLikeAuth0(metadata: ProviderMetadataHints): boolean {
   }
 }
 
-/** https://auth0.com/docs/api/authentication#logout: `returnTo` must be in the app's Allowed Logout URLs. */
+/**
+ * Auth0's /v2/logout (https://auth0.com/docs/api/authentication/logout/auth-0-logout): `client_id`
+ * always, so that `returnTo` is checked against the application's Allowed Logout URLs; `returnTo`
+ * whenever Latchkey has a page to return to (its endpoint page marks it required; without it Auth0
+ * sends the browser to the first Allowed Logout URL).
+ */
 export function auth0LogoutUrl(issuer: string, clientId: string, returnTo?: string): string {
   const url = new URL('/v2/logout', new URL(issuer).origin);
   url.searchParams.set('client_id', clientId);

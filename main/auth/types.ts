@@ -21,6 +21,18 @@ export interface ProviderSettings {
    * without it, so its settings turn it off (main/config/settings.ts).
    */
   offlineAccessPrompt?: boolean;
+  /**
+   * Set for an Auth0 tenant (main/config/settings.ts): the users API then needs a Management API
+   * token of its own, obtained by a second authorization (main/account/management-token.ts), and
+   * revocation sends refresh tokens only (Auth0's /oauth/revoke revokes nothing else). Absent: the
+   * session's access token is used for the users API too (generic providers, the local provider).
+   */
+  auth0?: {
+    /** The canonical tenant domain (never a custom domain), e.g. tenant.eu.auth0.com. */
+    tenantDomain: string;
+    /** The Management API identifier, `https://{tenantDomain}/api/v2/` (the trailing slash counts). */
+    managementAudience: string;
+  };
   /** Where the Auth0-compatible users API lives, or 'none' for providers without one. */
   usersApi: { kind: 'auth0'; baseUrl: string } | { kind: 'none' };
   /**
@@ -86,6 +98,12 @@ export type RevocationOutcome =
    * "none", so it accepts only authenticated (confidential) clients, and Latchkey is public.
    */
   | { revoked: false; reason: 'publicClientsNotAllowed' }
+  /**
+   * Not attempted: the session holds no refresh token, and the provider revokes nothing else (Auth0:
+   * "This endpoint only revokes refresh tokens. Access tokens cannot be revoked",
+   * https://auth0.com/docs/api/authentication/revoke-refresh-token/revoke-refresh-token).
+   */
+  | { revoked: false; reason: 'noRefreshToken' }
   /** Attempted and failed (NETWORK, RATE_LIMITED, PROVIDER_ERROR...). */
   | { revoked: false; reason: 'failed'; error: LatchkeyError };
 
@@ -95,6 +113,13 @@ export interface SignInResult {
   subject: string;
   /** Userinfo claims fetched right after the code exchange (with the expected subject). */
   claims: UserInfoClaims;
+}
+
+/** A second authorization for an API's access token (Auth0's Management API), with the session kept as it is. */
+export interface AuthorizationResult {
+  tokens: TokenSet;
+  /** The ID token's `sub`: whom the browser was signed in as. */
+  subject: string;
 }
 
 export interface SignInOptions {
@@ -134,6 +159,12 @@ export interface AuthClient {
   knownMetadata(): ProviderMetadata | null;
   signIn(options: SignInOptions): Promise<SignInResult>;
   /**
+   * The same browser round trip as signIn (fresh PKCE verifier, state and nonce; the same loopback
+   * receiver and ports) for another `audience` and `scope`, without offline_access and without
+   * userinfo. What the caller does with the token is its own affair.
+   */
+  authorize(options: SignInOptions & { audience: string; scope: string }): Promise<AuthorizationResult>;
+  /**
    * Renews the tokens; returns what the provider sent (no refresh or ID token when it sent none).
    * When the response carries an ID token, its `sub` must be `expectedSubject` (OIDC Core §12.2),
    * else PROVIDER_ERROR and the new tokens are not used.
@@ -141,8 +172,8 @@ export interface AuthClient {
   refresh(refreshToken: string, expectedSubject?: string): Promise<TokenSet>;
   userinfo(accessToken: string, expectedSubject: string): Promise<UserInfoClaims>;
   /**
-   * Revokes the grant (RFC 7009) through its refresh token, or its access token when it has none, and
-   * says what became of it. Never rejects.
+   * Revokes the grant (RFC 7009) through its refresh token, or its access token when it has none
+   * (never on Auth0, which revokes refresh tokens only), and says what became of it. Never rejects.
    */
   revokeGrant(tokens: Pick<TokenSet, 'accessToken' | 'refreshToken'>): Promise<RevocationOutcome>;
   /** The URL that ends the provider's browser session (RP-initiated logout, or Auth0's /v2/logout). */

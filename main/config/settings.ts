@@ -23,12 +23,28 @@ import { LatchkeyError } from '../errors';
  * the same flat shape; this file merges, expands and validates them. Plain Node (no electron).
  */
 
-/** What the Auth0 Management API needs for the profile and metadata screens (plus a refresh token). */
-export const AUTH0_SCOPES = [
+/**
+ * The scopes of the one-token users API: a provider (the local one in its permissive mode) whose
+ * access token is good for userinfo and the users API at once. Not Auth0's way (see AUTH0_* below).
+ */
+export const ONE_TOKEN_SCOPES = [
   'openid',
   'profile',
   'email',
   'offline_access',
+  'read:current_user',
+  'update:current_user_metadata',
+] as const;
+
+/**
+ * The scopes of the second authorization that gets an Auth0 Management API token for the person's own
+ * user (https://auth0.com/docs/secure/tokens/access-tokens/management-api-access-tokens/get-management-api-tokens-for-single-page-applications):
+ * `openid` so that its ID token names whom the token belongs to (compared with the session's), and
+ * no offline_access, which Auth0 does not grant for the Management API (Allow Offline Access is off
+ * and cannot be changed on it: https://auth0.com/docs/get-started/apis/api-settings).
+ */
+export const AUTH0_MANAGEMENT_SCOPES = [
+  'openid',
   'read:current_user',
   'update:current_user_metadata',
 ] as const;
@@ -86,7 +102,7 @@ export function localDemoSettings(idp: {
     issuer: idp.issuer,
     clientId: idp.clientId,
     audience: idp.audience,
-    scopes: [...AUTH0_SCOPES],
+    scopes: [...ONE_TOKEN_SCOPES],
     usersApi: { kind: 'auth0', baseUrl: `${idp.issuer}/api/v2` },
   };
 }
@@ -94,6 +110,7 @@ export function localDemoSettings(idp: {
 /** Every setting, in the order the help (and the README) names them. */
 const HELP_ORDER: readonly ConfigField[] = [
   'auth0Domain',
+  'auth0TenantDomain',
   'issuer',
   'clientId',
   'audience',
@@ -113,6 +130,7 @@ export function configurationHelp(settingsFile: string): string {
     '',
     `Create the file ${settingsFile} with, for an Auth0 tenant:`,
     '  { "auth0Domain": "YOUR-TENANT.eu.auth0.com", "clientId": "YOUR-NATIVE-APP-CLIENT-ID" }',
+    '(with a custom domain, add "auth0TenantDomain": "YOUR-TENANT.eu.auth0.com" and put the custom domain in auth0Domain)',
     'or, for any other OpenID provider:',
     '  { "issuer": "https://login.example.com/", "clientId": "YOUR-CLIENT-ID" }',
     '',
@@ -129,30 +147,87 @@ export function configurationHelp(settingsFile: string): string {
 const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::\d{1,5})?$/i;
 
+function checkHostName(entry: { value: string; source: string }): string {
+  if (!HOST_NAME.test(entry.value)) {
+    throw new LatchkeyError(
+      'CONFIG_INVALID',
+      `${entry.source}: "${entry.value}" is not a host name. Give the domain alone, like tenant.eu.auth0.com (no https://, no path).`,
+    );
+  }
+  return entry.value.toLowerCase();
+}
+
+/**
+ * An Auth0 domain stands for the issuer, the users API and the session's scopes. The session signs
+ * in WITHOUT the Management API audience: Auth0 issues no refresh token for it (its Allow Offline
+ * Access is off and immutable, https://auth0.com/docs/get-started/apis/api-settings, and it is
+ * excluded from multi-resource refresh tokens,
+ * https://auth0.com/docs/secure/tokens/refresh-tokens/multi-resource-refresh-token), so a session on
+ * it would end when its access token does. Metadata gets its own token (main/account/management-token.ts).
+ */
 function expandAuth0Domain(layer: ConfigLayer): ConfigLayer {
   const domain = layer.auth0Domain;
   if (!domain) return layer;
-  if (!HOST_NAME.test(domain.value)) {
-    throw new LatchkeyError(
-      'CONFIG_INVALID',
-      `${domain.source}: "${domain.value}" is not a host name. Give the tenant's domain alone, like tenant.eu.auth0.com (no https://, no path).`,
-    );
-  }
-  const host = domain.value.toLowerCase();
+  const host = checkHostName(domain);
   const source = domain.source;
-  // Auth0's issuer is the domain with a trailing slash; the Management API's identifier is /api/v2/.
+  // Auth0's issuer is the domain with a trailing slash. The users API is called on the same host
+  // that issued the token, custom domain included ("All requests ... must use the same domain",
+  // https://auth0.com/docs/customize/custom-domains/configure-features-to-use-custom-domains).
   const expanded: ConfigLayer = {
     issuer: { value: `https://${host}/`, source },
-    audience: { value: `https://${host}/api/v2/`, source },
     usersApi: { value: `https://${host}/api/v2`, source },
-    scopes: { value: AUTH0_SCOPES.join(' '), source },
+    scopes: { value: GENERIC_SCOPES.join(' '), source },
     // Auth0 documents offline_access without prompt=consent, which would show its consent screen on
     // every sign-in: https://auth0.com/docs/secure/tokens/refresh-tokens/get-refresh-tokens
     offlineAccessPrompt: { value: 'false', source },
     redirectPorts: { value: AUTH0_REDIRECT_PORTS.join(','), source },
   };
-  const { auth0Domain: _domain, ...explicit } = layer;
-  return { ...expanded, ...explicit };
+  return { ...expanded, ...layer, auth0Domain: { value: host, source } };
+}
+
+/**
+ * The Auth0 part of the settings: the Management API audience is always on the canonical tenant
+ * domain, never a custom one ("Continue to use your default tenant domain name ... when specifying an
+ * audience. This is the only place to use your default tenant domain",
+ * https://auth0.com/docs/customize/custom-domains/configure-features-to-use-custom-domains). A
+ * custom domain therefore needs the tenant domain too; guessing it would give an audience Auth0
+ * refuses ("Service not found") at the browser step.
+ */
+function auth0Part(merged: ConfigLayer): ProviderSettings['auth0'] {
+  const domain = merged.auth0Domain;
+  const tenant = merged.auth0TenantDomain;
+  if (!domain) {
+    if (tenant) {
+      throw new LatchkeyError(
+        'CONFIG_INVALID',
+        `${tenant.source} is set without an Auth0 domain: set ${FLAG_NAMES.auth0Domain}= (or ${ENV_NAMES.auth0Domain}, "auth0Domain") to the domain people sign in on.`,
+      );
+    }
+    return undefined;
+  }
+  let tenantDomain: string;
+  if (tenant) tenantDomain = checkHostName(tenant);
+  else if (/\.auth0\.com(?::\d+)?$/.test(domain.value)) tenantDomain = domain.value;
+  else {
+    throw new LatchkeyError(
+      'CONFIG_INVALID',
+      `${domain.source} ("${domain.value}") looks like a custom domain. Auth0's Management API, which keeps your details, ` +
+        `is always named after the tenant's own domain (like YOUR-TENANT.eu.auth0.com), never a custom one: ` +
+        `set ${FLAG_NAMES.auth0TenantDomain}= (or ${ENV_NAMES.auth0TenantDomain}, "auth0TenantDomain") to it. ` +
+        `Sign-in and every request still go to ${domain.value}.`,
+    );
+  }
+  const managementAudience = `https://${tenantDomain}/api/v2/`;
+  const audience = merged.audience;
+  if (audience && audience.value.replace(/\/*$/, '/') === managementAudience) {
+    throw new LatchkeyError(
+      'CONFIG_INVALID',
+      `${audience.source} ("${audience.value}") is the Auth0 Management API. Auth0 issues no refresh token for it, so the ` +
+        'session would end when its access token does. Leave the audience out (Latchkey asks for the Management API ' +
+        'separately, when your details are opened), or set it to your own API with Allow Offline Access on.',
+    );
+  }
+  return { tenantDomain, managementAudience };
 }
 
 function mergeLayers(layers: readonly ConfigLayer[]): ConfigLayer {
@@ -182,7 +257,7 @@ function httpsOrLoopbackUrl(value: string): string | null {
   return 'must use https (plain http only on this computer: 127.0.0.1, ::1, localhost)';
 }
 
-const fieldSchemas: Record<Exclude<ConfigField, 'auth0Domain'>, z.ZodType<string>> = {
+const fieldSchemas: Record<Exclude<ConfigField, 'auth0Domain' | 'auth0TenantDomain'>, z.ZodType<string>> = {
   issuer: z.string().superRefine((value, ctx) => {
     try {
       issuerTransport(value);
@@ -265,8 +340,10 @@ function validateSettings(merged: ConfigLayer): ProviderSettings {
       `The provider settings are invalid:\n- ${problems.join('\n- ')}`,
     );
   }
+  const auth0 = auth0Part(merged);
   const usersApi = merged.usersApi?.value;
   return {
+    ...(auth0 ? { auth0 } : {}),
     issuer: merged.issuer.value,
     clientId: merged.clientId.value,
     ...(merged.audience ? { audience: merged.audience.value } : {}),

@@ -14,6 +14,7 @@ export const CONFIG_FIELDS = [
   'scopes',
   'usersApi',
   'auth0Domain',
+  'auth0TenantDomain',
   'redirectPorts',
   'offlineAccessPrompt',
 ] as const;
@@ -31,6 +32,7 @@ export const ENV_NAMES: Record<ConfigField, string> = {
   scopes: 'LATCHKEY_SCOPES',
   usersApi: 'LATCHKEY_USERS_API',
   auth0Domain: 'LATCHKEY_AUTH0_DOMAIN',
+  auth0TenantDomain: 'LATCHKEY_AUTH0_TENANT_DOMAIN',
   redirectPorts: 'LATCHKEY_REDIRECT_PORTS',
   offlineAccessPrompt: 'LATCHKEY_OFFLINE_ACCESS_PROMPT',
 };
@@ -42,6 +44,7 @@ export const FLAG_NAMES: Record<ConfigField, string> = {
   scopes: '--scopes',
   usersApi: '--users-api',
   auth0Domain: '--auth0-domain',
+  auth0TenantDomain: '--auth0-tenant-domain',
   redirectPorts: '--redirect-ports',
   offlineAccessPrompt: '--offline-access-prompt',
 };
@@ -56,6 +59,7 @@ const settingsFileSchema = z
     scopes: z.union([z.string(), z.array(z.string())]).optional(),
     usersApi: z.string().optional(),
     auth0Domain: z.string().optional(),
+    auth0TenantDomain: z.string().optional(),
     // One port, a list of them (tried in order), or the same as text ("53682,53683").
     redirectPorts: z.union([z.number(), z.array(z.number()), z.string()]).optional(),
     offlineAccessPrompt: z.union([z.boolean(), z.string()]).optional(),

@@ -25,6 +25,7 @@ import {
   recordFromSignIn,
   renewedRecord,
   sameProfile,
+  type AccountAccessToken,
   type SessionRecord,
 } from './session-record';
 
@@ -75,6 +76,13 @@ export interface SessionManager {
    * When `operation` throws ACCESS_TOKEN_REJECTED, refreshes once and retries once.
    */
   withAccessToken<T>(operation: TokenOperation<T>): Promise<T>;
+  /** The session's extra users-API token (session-record.ts `accountAccess`), if it holds one. */
+  accountAccess(): AccountAccessToken | undefined;
+  /**
+   * Keeps (or, with null, drops) the extra users-API token with the session of `subject`, saved with
+   * its record. False when that session is no longer the current one (the token is then not kept).
+   */
+  keepAccountAccess(token: AccountAccessToken | null, subject: string): Promise<boolean>;
   diagnostics(): Diagnostics;
   /** Stops timers and listeners; cancels a pending sign-in. */
   dispose(): void;
@@ -401,11 +409,27 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }, delay);
   }
 
-  /** The provider refused the grant: delete the record and say why. */
-  async function endSession(message: string): Promise<void> {
+  /**
+   * Session ends that Latchkey decides itself while the provider still accepts the refresh token
+   * (a 401 on an access token renewed for that very call: the refresh just succeeded). The grant is
+   * revoked before the record goes, so no live refresh token outlives the session (RFC 7009 §2.1).
+   */
+  const endedWithLiveGrant = new WeakSet<object>();
+
+  /** The session ended: delete the record and say why; `liveGrant`'s refresh token is revoked first. */
+  async function endSession(message: string, liveGrant?: SessionRecord): Promise<void> {
     replaceSession(null);
     resetRetry();
     setPhase({ status: 'signedOut', reason: { kind: 'revoked', message } });
+    if (liveGrant?.tokens.refreshToken) {
+      const outcome = await auth.revokeGrant(liveGrant.tokens).catch((error: unknown): RevocationOutcome => ({
+        revoked: false,
+        reason: 'failed',
+        error: asLatchkeyError(error),
+      }));
+      if (!outcome.revoked)
+        log.warn(`session: the ended session's refresh token was not revoked (${outcome.reason})`);
+    }
     await deleteRecord();
   }
 
@@ -415,7 +439,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     switch (failureOutcome(error)) {
       case 'end':
         noteError(error);
-        await endSession((error as Error).message);
+        await endSession(
+          (error as Error).message,
+          typeof error === 'object' && error !== null && endedWithLiveGrant.has(error) ? session : undefined,
+        );
         return;
       case 'none':
         return;
@@ -501,6 +528,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         if (!isLatchkeyError(error, 'ACCESS_TOKEN_REJECTED')) throw error;
         if (refreshed) {
           const ended = new LatchkeyError('SESSION_EXPIRED', MESSAGES.rejectedAfterRefresh, { cause: error });
+          endedWithLiveGrant.add(ended);
           return tokenStep(() => Promise.reject(ended));
         }
       }
@@ -842,6 +870,23 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return withFreshToken(operation, (error) => handleFailure(error, startedEpoch));
   }
 
+  function accountAccess(): AccountAccessToken | undefined {
+    return session?.accountAccess;
+  }
+
+  async function keepAccountAccess(token: AccountAccessToken | null, subject: string): Promise<boolean> {
+    const current = session;
+    if (!current || disposed || current.subject !== subject) return false;
+    if (token === null && !current.accountAccess) return true;
+    const { accountAccess: _dropped, ...rest } = current;
+    const next: SessionRecord = token
+      ? { ...rest, accountAccess: token, savedAt: now() }
+      : { ...rest, savedAt: now() };
+    session = next;
+    await save(next);
+    return true;
+  }
+
   function diagnostics(): Diagnostics {
     const stats = store.stats();
     const known = auth.knownMetadata() ?? session?.provider ?? null;
@@ -894,6 +939,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     signOut,
     fetchProfile,
     withAccessToken,
+    accountAccess,
+    keepAccountAccess,
     diagnostics,
     dispose,
   };

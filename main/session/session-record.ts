@@ -35,6 +35,23 @@ export interface SessionRecord {
    * discovery request first. Optional: a record without it simply discovers.
    */
   provider?: ProviderMetadata;
+  /**
+   * A token for the users API that the session's own token cannot serve: Auth0's Management API
+   * token, got by a second authorization (main/account/management-token.ts). Kept with the session
+   * (it is a bearer credential like the others, and a restart within its lifetime then needs no
+   * browser step), ended with it, and never its reason to end. Optional: older records and
+   * providers that need none simply lack it.
+   */
+  accountAccess?: AccountAccessToken;
+}
+
+/** An access token for one API audience, for the session's own subject. Never renewed: asked again. */
+export interface AccountAccessToken {
+  accessToken: string;
+  /** Epoch ms at which the provider says it expires. */
+  expiresAt: number;
+  audience: string;
+  scope?: string;
 }
 
 const profileSchema = z.object({
@@ -71,6 +88,13 @@ const providerMetadataSchema = z.object({
   revocation_endpoint_auth_methods_supported: z.array(z.string()).optional(),
 });
 
+const accountAccessSchema = z.object({
+  accessToken: z.string().min(1),
+  expiresAt: z.number().finite(),
+  audience: z.string().min(1),
+  scope: z.string().optional(),
+});
+
 const recordSchema = z.object({
   v: z.literal(RECORD_FORMAT_VERSION),
   issuer: z.string().min(1),
@@ -80,6 +104,7 @@ const recordSchema = z.object({
   profile: profileSchema,
   savedAt: z.number().finite(),
   provider: providerMetadataSchema.optional(),
+  accountAccess: accountAccessSchema.optional(),
 });
 
 /** Why a stored value could not be used. The text never quotes the value (it may hold tokens). */

@@ -10,6 +10,7 @@ import {
   validateForm,
   type MetadataForm,
 } from '../metadata-form';
+import { AccountAccessStep } from './AccountAccessStep';
 import { CountryCombobox } from './CountryCombobox';
 import { DetailsLoading } from './DetailsLoading';
 import { ExtraFieldsEditor } from './ExtraFieldsEditor';
@@ -130,6 +131,14 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
   };
 
   if (loaded.kind === 'loading') return <DetailsLoading />;
+  if (loaded.kind === 'failed' && loaded.error.code === 'AUTHORIZATION_REQUIRED') {
+    return (
+      <section className="card" aria-labelledby="metadata-title">
+        <h2 id="metadata-title">Your details</h2>
+        <AccountAccessStep message={loaded.error.message} onAuthorized={() => void load()} />
+      </section>
+    );
+  }
   if (loaded.kind === 'failed') {
     return (
       <section className="card" aria-labelledby="metadata-title">
@@ -214,6 +223,13 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
           </button>
           <SaveStatusLine status={save} dirty={dirty} />
         </div>
+        {save.kind === 'failed' && save.error.code === 'AUTHORIZATION_REQUIRED' && (
+          // The changes stay in the form; once the permission is held they are saved again.
+          <AccountAccessStep
+            message={save.error.message}
+            onAuthorized={() => formElement.current?.requestSubmit()}
+          />
+        )}
       </form>
     </section>
   );

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BEHAVIOUR, parseBehaviour, resolveBehaviour } from '../../../idp/behaviour';
+import {
+  AUTH0_STRICT_BEHAVIOUR,
+  DEFAULT_BEHAVIOUR,
+  parseBehaviour,
+  resolveBehaviour,
+} from '../../../idp/behaviour';
 
 describe('the local provider behaviour options', () => {
   it('default to a standard provider', () => {
@@ -35,5 +40,27 @@ describe('the local provider behaviour options', () => {
     });
     expect(() => parseBehaviour(['colour=blue'])).toThrow(/unknown behaviour "colour=blue"/);
     expect(() => parseBehaviour(['revocation'])).toThrow(/unknown behaviour/);
+  });
+
+  it('the strict Auth0 mode is a set of these fields (the permissive default unchanged), and --behaviour flags change single ones', () => {
+    expect(DEFAULT_BEHAVIOUR).toMatchObject({
+      managementApi: 'one-token',
+      logout: 'rp-initiated',
+      issuer: 'bare',
+    });
+    expect(resolveBehaviour(AUTH0_STRICT_BEHAVIOUR)).toMatchObject({
+      redirectUris: 'exact',
+      exactRedirectUris: ['http://127.0.0.1:53682/callback', 'http://127.0.0.1:53683/callback'],
+      refreshRefusal: 'auth0',
+      consent: 'auth0',
+      offlineAccess: 'auth0',
+      managementApi: 'auth0',
+      logout: 'auth0',
+      issuer: 'trailing-slash',
+    });
+    expect(parseBehaviour(['refreshRefusal=standard'], AUTH0_STRICT_BEHAVIOUR)).toMatchObject({
+      refreshRefusal: 'standard',
+      managementApi: 'auth0',
+    });
   });
 });

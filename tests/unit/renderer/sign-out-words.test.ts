@@ -34,6 +34,13 @@ describe('signOutWords', () => {
     ).toMatch(/^Your provider lets only server applications cancel a sign-in/);
   });
 
+  it('a session without a refresh token at a provider that revokes nothing else (Auth0): says the access token stays valid until it expires', () => {
+    const words = signOutWords({ ...done, revocation: { outcome: 'notRevoked', why: 'noRefreshToken' } });
+    expect(words.tone).toBe('warning');
+    expect(words.sentences[1]).toMatch(/no refresh token to cancel.*stays valid until it expires/);
+    expect(words.offerProviderSignOut).toBe(true);
+  });
+
   it('a failed revocation is worded without codes or HTTP', () => {
     for (const why of ['unreachable', 'refused'] as const) {
       const words = signOutWords({

@@ -30,6 +30,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   getProfile: undefined,
   getMetadata: undefined,
   updateMetadata: { patch: { country: 'XX' } },
+  authorizeAccountAccess: undefined,
   getDiagnostics: undefined,
 };
 

@@ -18,10 +18,11 @@ interface Answer {
 }
 
 /** A users API whose provider gives these answers in turn; `waits` records every pause it takes. */
-function usersApi(answers: Answer[], now = Date.now()) {
+function usersApi(answers: Answer[], now = Date.now(), auth0 = false) {
   const waits: number[] = [];
   const api = createUsersApi({
     baseUrl: 'https://tenant.example/api/v2',
+    auth0,
     now: () => now,
     sleep: async (ms) => void waits.push(ms),
     fetch: async () => {
@@ -33,8 +34,8 @@ function usersApi(answers: Answer[], now = Date.now()) {
   return { api, waits };
 }
 
-function failure(status: number, body?: unknown, operation: 'read' | 'update' = 'update') {
-  const { api } = usersApi([{ status, body }]);
+function failure(status: number, body?: unknown, operation: 'read' | 'update' = 'update', auth0 = false) {
+  const { api } = usersApi([{ status, body }], Date.now(), auth0);
   return rejectionOf(
     operation === 'read' ? api.getMetadata('token', SUBJECT) : api.patchMetadata('token', SUBJECT, { a: 1 }),
   );
@@ -45,16 +46,54 @@ describe('users API error mapping', () => {
     expect((await failure(401, {})).code).toBe('ACCESS_TOKEN_REJECTED');
   });
 
-  it('403 names the missing scope, the audience to request it with, and where Auth0 grants it', async () => {
+  it('403 names the missing scope and the audience to request it with', async () => {
     const error = await failure(403, {
       message: 'Insufficient scope, expected any of: update:current_user_metadata',
     });
     expect(error.code).toBe('FORBIDDEN');
     expect(error.message).toContain('"update:current_user_metadata"');
     expect(error.message).toContain(AUDIENCE);
-    expect(error.message).toContain('Auth0 Management API');
     const read = await failure(403, {}, 'read');
     expect(read.message).toContain('"read:current_user"');
+  });
+
+  it("403 insufficient_scope on Auth0 names the scope and the Dashboard's places, in its own words", async () => {
+    const error = await failure(
+      403,
+      {
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Insufficient scope, expected any of: update:current_user_metadata',
+        errorCode: 'insufficient_scope',
+      },
+      'update',
+      true,
+    );
+    expect(error.code).toBe('FORBIDDEN');
+    expect(error.message).toContain('"update:current_user_metadata"');
+    expect(error.message).toContain('Application Access Policy');
+    expect(error.message).toContain('User-Delegated Access');
+    expect(error.message).toContain('Per-app authorization');
+    expect(error.message).toContain('Application Access tab');
+    expect(error.message).toContain('Grant Access');
+    expect(error.message).not.toContain('client-grant');
+  });
+
+  it('401 "Bad audience" or "Bad issuer" is a configuration problem (CONFIG_INVALID), not a dead token', async () => {
+    const badAudience = await failure(401, {
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Bad audience: https://api.example.com/',
+    });
+    expect(badAudience.code).toBe('CONFIG_INVALID');
+    expect(badAudience.message).toContain('Bad audience: https://api.example.com/');
+    expect(badAudience.message).toContain(AUDIENCE);
+    expect((await failure(401, { message: 'Bad issuer' }, 'read')).code).toBe('CONFIG_INVALID');
+    // The token's own life: expired or invalid is ACCESS_TOKEN_REJECTED.
+    expect(
+      (await failure(401, { message: 'Expired token received for JSON Web Token validation' })).code,
+    ).toBe('ACCESS_TOKEN_REJECTED');
+    expect((await failure(401, { message: 'Invalid token' })).code).toBe('ACCESS_TOKEN_REJECTED');
   });
 
   it('404 says which user is missing; 400 carries the provider reason', async () => {

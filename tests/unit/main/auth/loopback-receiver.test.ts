@@ -8,6 +8,7 @@ import {
   CALLBACK_PAGE_CSP,
   CALLBACK_PAGE_HEADERS,
   errorPage,
+  serveSignedOutPage,
   successPage,
 } from '../../../../main/auth/loopback-receiver';
 import { isLatchkeyError } from '../../../../main/errors';
@@ -208,5 +209,23 @@ describe('loopback pages', () => {
   it('is never cached and never sends a referrer (the URL holds the code)', () => {
     expect(CALLBACK_PAGE_HEADERS['Cache-Control']).toBe('no-store');
     expect(CALLBACK_PAGE_HEADERS['Referrer-Policy']).toBe('no-referrer');
+  });
+});
+
+describe('serveSignedOutPage', () => {
+  it('serves the signed-out page on the first free fixed port, once, and nothing else', async () => {
+    const returnTo = await serveSignedOutPage([0]);
+    expect(returnTo).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/signed-out$/);
+    const other = await fetch(new URL('/callback', returnTo));
+    expect(other.status).toBe(404);
+    const page = await fetch(returnTo!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("You're signed out of the provider");
+    // Shown once: the port is free again for the next sign-in.
+    await expect(fetch(returnTo!)).rejects.toThrow();
+  });
+
+  it('without fixed ports there is no page to return to', async () => {
+    expect(await serveSignedOutPage([])).toBeUndefined();
   });
 });

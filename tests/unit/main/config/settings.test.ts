@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AUTH0_SCOPES,
+  AUTH0_MANAGEMENT_SCOPES,
+  ONE_TOKEN_SCOPES,
   configurationHelp,
   GENERIC_SCOPES,
   localDemoSettings,
@@ -62,7 +63,7 @@ describe('with nothing configured', () => {
 });
 
 describe('an Auth0 domain', () => {
-  it('stands for issuer, Management API audience, users API and the Auth0 scopes', async () => {
+  it('stands for issuer, users API and a session without the Management API audience (Auth0 would not renew it)', async () => {
     expect(
       await configured({
         env: { LATCHKEY_AUTH0_DOMAIN: 'Tenant.EU.auth0.com', LATCHKEY_CLIENT_ID: 'abc123' },
@@ -70,24 +71,94 @@ describe('an Auth0 domain', () => {
     ).toEqual({
       issuer: 'https://tenant.eu.auth0.com/',
       clientId: 'abc123',
-      audience: 'https://tenant.eu.auth0.com/api/v2/',
-      scopes: [...AUTH0_SCOPES],
+      // No audience: the session renews; metadata gets its own Management API token.
+      scopes: ['openid', 'profile', 'email', 'offline_access'],
       usersApi: { kind: 'auth0', baseUrl: 'https://tenant.eu.auth0.com/api/v2' },
+      auth0: {
+        tenantDomain: 'tenant.eu.auth0.com',
+        managementAudience: 'https://tenant.eu.auth0.com/api/v2/',
+      },
       // Auth0 compares callback URLs exactly: the two registered ports, in order.
       redirectPorts: [53682, 53683],
       // Auth0 documents offline_access without prompt=consent.
       offlineAccessPrompt: false,
     });
-    expect(AUTH0_SCOPES.join(' ')).toBe(
-      'openid profile email offline_access read:current_user update:current_user_metadata',
-    );
+    expect(AUTH0_MANAGEMENT_SCOPES.join(' ')).toBe('openid read:current_user update:current_user_metadata');
+  });
+
+  it('with a custom domain: sign-in and the users API on the custom domain, the audience on the tenant domain', async () => {
+    const settings = await configured({
+      env: { LATCHKEY_AUTH0_DOMAIN: 'login.example.com', LATCHKEY_CLIENT_ID: 'c1' },
+      argv: ['--auth0-tenant-domain=Example.EU.auth0.com'],
+    });
+    expect(settings.issuer).toBe('https://login.example.com/');
+    expect(settings.usersApi).toEqual({ kind: 'auth0', baseUrl: 'https://login.example.com/api/v2' });
+    expect(settings.auth0).toEqual({
+      tenantDomain: 'example.eu.auth0.com',
+      managementAudience: 'https://example.eu.auth0.com/api/v2/',
+    });
+    await writeSettings({
+      auth0Domain: 'id.example.org',
+      auth0TenantDomain: 'org.us.auth0.com',
+      clientId: 'f',
+    });
+    expect((await configured()).auth0?.managementAudience).toBe('https://org.us.auth0.com/api/v2/');
+  });
+
+  it('a custom domain without auth0TenantDomain is CONFIG_INVALID, saying why the tenant domain is needed', async () => {
+    await expect(
+      resolve({ env: { LATCHKEY_AUTH0_DOMAIN: 'login.example.com', LATCHKEY_CLIENT_ID: 'c' } }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(
+        /custom domain.*Management API.*--auth0-tenant-domain=.*LATCHKEY_AUTH0_TENANT_DOMAIN/s,
+      ),
+    });
+    await expect(
+      resolve({
+        env: {
+          LATCHKEY_AUTH0_TENANT_DOMAIN: 't.auth0.com',
+          LATCHKEY_ISSUER: 'https://x.example/',
+          LATCHKEY_CLIENT_ID: 'c',
+        },
+      }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('without an Auth0 domain'),
+    });
+    await expect(
+      resolve({
+        env: {
+          LATCHKEY_AUTH0_DOMAIN: 'login.example.com',
+          LATCHKEY_AUTH0_TENANT_DOMAIN: 'https://t.auth0.com',
+          LATCHKEY_CLIENT_ID: 'c',
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('not a host name') });
+  });
+
+  it("refuses the Management API as the session audience (no refresh token for it), and takes the person's own API", async () => {
+    await expect(
+      resolve({
+        env: { LATCHKEY_AUTH0_DOMAIN: 't.eu.auth0.com', LATCHKEY_CLIENT_ID: 'c' },
+        argv: ['--audience=https://t.eu.auth0.com/api/v2'],
+      }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('no refresh token') });
+    const own = await configured({
+      env: {
+        LATCHKEY_AUTH0_DOMAIN: 't.eu.auth0.com',
+        LATCHKEY_CLIENT_ID: 'c',
+        LATCHKEY_AUDIENCE: 'https://api.example.com/',
+      },
+    });
+    expect(own.audience).toBe('https://api.example.com/');
   });
 
   it('works from the flag and from the settings file too, and explicit fields override its parts', async () => {
     const fromFlag = await configured({
-      argv: ['--auth0-domain=login.example.com', '--client-id=c1', '--scopes=openid profile'],
+      argv: ['--auth0-domain=t1.us.auth0.com', '--client-id=c1', '--scopes=openid profile'],
     });
-    expect(fromFlag.issuer).toBe('https://login.example.com/');
+    expect(fromFlag.issuer).toBe('https://t1.us.auth0.com/');
     expect(fromFlag.scopes).toEqual(['openid', 'profile']);
     await writeSettings({ auth0Domain: 'file.auth0.com', clientId: 'from-file' });
     expect((await configured()).usersApi).toEqual({
@@ -312,7 +383,7 @@ describe('localDemoSettings', () => {
       issuer: 'http://127.0.0.1:4400',
       clientId: 'latchkey-desktop',
       audience: 'http://127.0.0.1:4400/api/v2/',
-      scopes: [...AUTH0_SCOPES],
+      scopes: [...ONE_TOKEN_SCOPES],
       usersApi: { kind: 'auth0', baseUrl: 'http://127.0.0.1:4400/api/v2' },
     });
   });

@@ -260,6 +260,8 @@ describe('what a failure means', () => {
       reason: { kind: 'revoked', message: expect.stringMatching(/ended your session/) },
     });
     expect(await r.savedRecord()).toBeNull();
+    // The provider refused the token: nothing left to revoke.
+    expect(r.provider.callsOf('revokeGrant')).toHaveLength(0);
   });
 
   it('no refresh token and an expired access token: the session has ended, nothing is sent', async () => {
@@ -453,6 +455,37 @@ describe('the access token', () => {
     expect(r.provider.callsOf('refresh')).toHaveLength(1);
     expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
     expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('ending a session after a 401 on a renewed token revokes the refresh token the refresh just brought (the provider still accepts it)', async () => {
+    const r = await signedInRig();
+    const renewed = issuedTokens(r.clock.now());
+    r.provider.script.refresh = () => renewed;
+    await expect(
+      r.manager.withAccessToken(async () => {
+        throw PROVIDER_FAILURES.tokenRejected();
+      }),
+    ).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    const revoked = r.provider.callsOf('revokeGrant');
+    expect(revoked).toHaveLength(1);
+    expect(revoked[0]!.tokens.refreshToken).toBe(renewed.refreshToken);
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('keeps an account-access token with its session in the keychain, and drops it on request', async () => {
+    const r = await signedInRig();
+    const token = {
+      accessToken: 'mgmt-token',
+      expiresAt: r.clock.now() + 86_400_000,
+      audience: 'https://t/api/v2/',
+    };
+    expect(await r.manager.keepAccountAccess(token, 'someone-else')).toBe(false);
+    expect(r.manager.accountAccess()).toBeUndefined();
+    expect(await r.manager.keepAccountAccess(token, r.record.subject)).toBe(true);
+    expect(r.manager.accountAccess()).toEqual(token);
+    expect((await r.savedRecord())?.accountAccess).toEqual(token);
+    expect(await r.manager.keepAccountAccess(null, r.record.subject)).toBe(true);
+    expect((await r.savedRecord())?.accountAccess).toBeUndefined();
   });
 
   it('a 401 on a token another caller has already renewed retries with that token, without refreshing again', async () => {
