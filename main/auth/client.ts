@@ -104,6 +104,32 @@ interface AttemptSecrets {
   nonce: string;
 }
 
+/**
+ * The authorization request's `prompt`: a space-separated list (OIDC Core §3.1.2.1), so the reasons
+ * combine instead of one replacing another.
+ * - `consent` when asking for offline_access: OIDC Core §11 says a provider must then see consent in
+ *   the prompt, and standard providers otherwise drop offline_access (ProviderSettings.offlineAccessPrompt).
+ * - "Use a different account": `select_account` (§3.1.2.1: "prompt the End-User to select a user
+ *   account") where discovery's prompt_values_supported lists it, else `login` (§3.1.2.1: "SHOULD
+ *   prompt the End-User for reauthentication"), which every provider following Core knows; a provider
+ *   may refuse a value it does not support, so select_account is sent only where it is listed.
+ */
+export function promptValues(
+  settings: Pick<ProviderSettings, 'offlineAccessPrompt' | 'scopes'>,
+  metadata: object,
+  chooseAccount: boolean,
+): string | undefined {
+  const values: string[] = [];
+  if (chooseAccount) {
+    const supported = (metadata as { prompt_values_supported?: unknown }).prompt_values_supported;
+    const listed: unknown[] = Array.isArray(supported) ? supported : [];
+    values.push(listed.includes('select_account') ? 'select_account' : 'login');
+  }
+  if (settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access'))
+    values.push('consent');
+  return values.length > 0 ? values.join(' ') : undefined;
+}
+
 export function createAuthClient(settings: ProviderSettings, deps: AuthClientDeps = {}): AuthClient {
   const now = deps.now ?? Date.now;
   const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
@@ -316,14 +342,13 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         state: secrets.state,
         nonce: secrets.nonce,
       };
-      // OIDC Core §11: a request for offline_access must ask for consent, or a standard provider
-      // ignores it (ProviderSettings.offlineAccessPrompt).
-      if (settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access'))
-        parameters.prompt = 'consent';
+      const prompt = promptValues(settings, config.serverMetadata(), options.chooseAccount === true);
+      if (prompt) parameters.prompt = prompt;
       // Auth0 issues an access token for its Management API only when asked with `audience`.
       if (settings.audience) parameters.audience = settings.audience;
       const authorizationUrl = oidc.buildAuthorizationUrl(config, parameters).href;
       options.onAuthorizationUrl?.(authorizationUrl);
+      options.onPastedCallbackEntry?.((pasted) => receiver.submitPasted(pasted));
 
       // The system browser, never an embedded view (RFC 8252 §8.12). Not awaited before listening:
       // the browser may come back before openExternal resolves. A failure does not end the attempt;

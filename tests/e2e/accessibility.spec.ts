@@ -49,7 +49,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await expect(page.getByRole('dialog')).toBeVisible();
       await expectNoViolations(page, 'unsaved changes dialog');
-      await page.getByRole('button', { name: 'Discard and sign out' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Sign out', exact: true }).click();
       await expect(page.getByRole('heading', { name: "You're signed out" })).toBeVisible();
       await expectNoViolations(page, 'signed out by the person');
     });
