@@ -75,16 +75,20 @@ export function MetadataEditor({ subject, online, onDirtyChange }: MetadataEdito
     setSubmitted(false);
   }, []);
 
-  const load = useCallback(async () => {
-    setLoaded({ kind: 'loading' });
-    const result = await api.getMetadata();
-    if (result.ok) {
-      adopt(result.value);
-      const kept = loadDraft(subject);
-      if (kept && !sameForm(kept, formFromMetadata(result.value))) setOffer(kept);
-      else if (kept) clearDraft(subject);
-    } else setLoaded({ kind: 'failed', error: result.error });
-  }, [api, adopt, subject]);
+  /** `quiet`: a re-read behind details already shown (back online): no "loading" in their place. */
+  const load = useCallback(
+    async ({ quiet = false }: { quiet?: boolean } = {}) => {
+      if (!quiet) setLoaded({ kind: 'loading' });
+      const result = await api.getMetadata();
+      if (result.ok) {
+        adopt(result.value);
+        const kept = loadDraft(subject);
+        if (kept && !sameForm(kept, formFromMetadata(result.value))) setOffer(kept);
+        else if (kept) clearDraft(subject);
+      } else setLoaded({ kind: 'failed', error: result.error });
+    },
+    [api, adopt, subject],
+  );
 
   useEffect(() => {
     void load();
@@ -111,7 +115,8 @@ export function MetadataEditor({ subject, online, onDirtyChange }: MetadataEdito
     wasOnline.current = online;
     if (!cameBack) return;
     setSave((status) => (status.kind === 'failed' ? { kind: 'idle' } : status));
-    if (loaded.kind === 'failed' || (loaded.kind === 'ready' && !dirty && !offer)) void load();
+    if (loaded.kind === 'failed') void load();
+    else if (loaded.kind === 'ready' && !dirty && !offer) void load({ quiet: true });
   }, [online, loaded.kind, dirty, offer, load]);
   useEffect(() => {
     // Send the person to the first problem rather than leave them scanning for it.
@@ -167,7 +172,7 @@ export function MetadataEditor({ subject, online, onDirtyChange }: MetadataEdito
           <p>{detailsFailureWords(loaded.error, 'load')}</p>
         </Notice>
         <div className="actions">
-          <button type="button" className="button" onClick={load}>
+          <button type="button" className="button" onClick={() => void load()}>
             Try again
           </button>
         </div>
@@ -260,7 +265,7 @@ export function MetadataEditor({ subject, online, onDirtyChange }: MetadataEdito
             {errors.form}
           </p>
         )}
-        <div className="actions">
+        <div className="actions form-actions">
           <button type="submit" className="button button-primary" disabled={!dirty || saving}>
             {saving ? 'Saving…' : 'Save'}
           </button>

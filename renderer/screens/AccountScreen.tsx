@@ -89,8 +89,8 @@ export function AccountScreen({ state }: { state: ActiveState }) {
           <p>{error.message}</p>
         </Notice>
       )}
-      <div className="columns">
-        <div className="column">
+      <div className="account-grid">
+        <div className="area-profile">
           <ProfileCard profile={state.profile}>
             <div className="actions">
               <button
@@ -115,13 +115,17 @@ export function AccountScreen({ state }: { state: ActiveState }) {
               {provider} in your browser.
             </p>
           </ProfileCard>
-          <SessionDetails state={state} />
-          <DiagnosticsPanel />
         </div>
-        <div className="column">
+        <div className="area-details">
           <Suspense fallback={<DetailsLoading />}>
             <MetadataEditor subject={state.profile.sub} online={!offline} onDirtyChange={onDirtyChange} />
           </Suspense>
+        </div>
+        <div className="area-session">
+          <SessionDetails state={state} />
+        </div>
+        <div className="area-diagnostics">
+          <DiagnosticsPanel />
         </div>
       </div>
       <ConfirmDialog
