@@ -1,5 +1,7 @@
 import type { JsonValue } from '../common/metadata';
-import { newRowId, type MetadataForm } from './metadata-form';
+// Types only: the signed-out screen imports this file, and the form's code (with the country list)
+// belongs to the editor's own chunk, loaded with the account screen.
+import type { MetadataForm } from './metadata-form';
 
 /**
  * Unsaved edits of a person's details, kept when their session ends under an open edit (revoked,
@@ -46,7 +48,8 @@ export function saveDraft(subject: string, form: MetadataForm): void {
   }
 }
 
-export function loadDraft(subject: string): MetadataForm | null {
+/** The kept draft, its rows given fresh identities by `newRowId` (the form's own). */
+export function loadDraft(subject: string, newRowId: () => number): MetadataForm | null {
   const text = storage()?.getItem(PREFIX + subject);
   if (!text) return null;
   try {

@@ -82,7 +82,7 @@ export function MetadataEditor({ subject, online, onDirtyChange }: MetadataEdito
       const result = await api.getMetadata();
       if (result.ok) {
         adopt(result.value);
-        const kept = loadDraft(subject);
+        const kept = loadDraft(subject, newRowId);
         if (kept && !sameForm(kept, formFromMetadata(result.value))) setOffer(kept);
         else if (kept) clearDraft(subject);
       } else setLoaded({ kind: 'failed', error: result.error });
