@@ -6,6 +6,8 @@
 export const CHANNELS = {
   getSessionState: 'latchkey:session:get',
   signIn: 'latchkey:session:sign-in',
+  signInAnotherAccount: 'latchkey:session:sign-in-another-account',
+  submitCallbackUrl: 'latchkey:session:submit-callback',
   cancelSignIn: 'latchkey:session:cancel-sign-in',
   reopenSignInPage: 'latchkey:session:reopen-sign-in',
   recheckSession: 'latchkey:session:recheck',
@@ -15,6 +17,7 @@ export const CHANNELS = {
   updateMetadata: 'latchkey:account:metadata:update',
   authorizeAccountAccess: 'latchkey:account:authorize',
   getDiagnostics: 'latchkey:diagnostics',
+  showLogs: 'latchkey:diagnostics:show-logs',
 } as const;
 
 export type MethodName = keyof typeof CHANNELS;

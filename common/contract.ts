@@ -21,6 +21,17 @@ const noInput = z.undefined();
 export const contract = {
   getSessionState: { input: noInput, output: returns<SessionState>() },
   signIn: { input: noInput, output: returns<Profile>() },
+  /** "Use a different account": the provider shows its account picker or login page (prompt). */
+  signInAnotherAccount: { input: noInput, output: returns<Profile>() },
+  /**
+   * The callback address pasted by a person whose browser could not reach the app (a firewall on the
+   * loopback port), judged by the loopback receiver's one rule. Bounded like any address a browser
+   * sends (the callback carries a code and a state, a few hundred characters).
+   */
+  submitCallbackUrl: {
+    input: z.object({ url: z.string().min(1).max(4096) }).strict(),
+    output: returns<void>(),
+  },
   cancelSignIn: { input: noInput, output: returns<void>() },
   reopenSignInPage: { input: noInput, output: returns<void>() },
   recheckSession: { input: noInput, output: returns<SessionState>() },
@@ -43,6 +54,8 @@ export const contract = {
    */
   authorizeAccountAccess: { input: noInput, output: returns<void>() },
   getDiagnostics: { input: noInput, output: returns<Diagnostics>() },
+  /** Opens the folder holding Latchkey's log in the file manager (no path crosses IPC). */
+  showLogs: { input: noInput, output: returns<void>() },
 } as const satisfies Record<MethodName, { input: z.ZodType; output: unknown }>;
 
 type Contract = typeof contract;

@@ -5,6 +5,11 @@
 const ERROR_CODES = [
   /** The person closed the sign-in attempt (Cancel, quit, a second attempt replacing the first). */
   'LOGIN_CANCELLED',
+  /**
+   * The provider sent the browser back with error=access_denied (RFC 6749 §4.1.2.1): the person
+   * cancelled on the provider's page, or a provider rule declined. Shown as "Sign-in cancelled".
+   */
+  'LOGIN_DECLINED',
   /** Nobody came back from the browser in time. */
   'LOGIN_TIMEOUT',
   /** A callback reached the loopback receiver that does not belong to this attempt (state, path, code). */

@@ -38,9 +38,11 @@ export interface SignOutReport {
    * - `pageOpened`: the provider's sign-out page was opened in the browser (the person may have to
    *   confirm there; Latchkey cannot see the outcome);
    * - `notSupported`: the provider offers no way to end it (no end_session_endpoint, not Auth0);
-   * - `failed`: the page could not be opened (browser or provider configuration unavailable).
+   * - `failed`: the page could not be opened (browser or provider configuration unavailable);
+   * - `unreachable`: not opened, because the provider could not be reached (the session was offline,
+   *   or the revocation request found it unreachable): the page would only show a browser error.
    */
-  providerSession: 'notRequested' | 'pageOpened' | 'notSupported' | 'failed';
+  providerSession: 'notRequested' | 'pageOpened' | 'notSupported' | 'failed' | 'unreachable';
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type KeychainStore,
   type KeychainStoreOptions,
 } from './keychain/keychain-store';
+import { LatchkeyError } from './errors';
 import type { Logger } from './log';
 import {
   createSessionManager,
@@ -45,6 +46,8 @@ export interface ServicesOptions {
   settings: ProviderSettings;
   /** Opens a URL in the system browser (shell.openExternal in the app; a fetch-driven login in tests). */
   openExternal: (url: string) => Promise<void>;
+  /** Opens the log folder in the file manager (main/electron/app.ts); absent, `showLogs` is NOT_SUPPORTED. */
+  showLogs?: () => Promise<void>;
   /** A ready keychain store. When absent, a keytar-backed one is made from `keychain`. */
   store?: KeychainStore;
   /** Options for the default keytar store (service name, backend, timeout, item size, platform). */
@@ -122,7 +125,7 @@ export function createServices(options: ServicesOptions): Services {
     store,
     session,
     account,
-    handlers: createHandlerTable({ session, account }, decorations),
+    handlers: createHandlerTable({ session, account, showLogs: options.showLogs }, decorations),
     stateUpdates: createStateUpdates(session, decorations),
     dispose: () => session.dispose(),
   };
@@ -134,7 +137,11 @@ export function createServices(options: ServicesOptions): Services {
  * is decorated here, once.
  */
 export function createHandlerTable(
-  { session, account }: { session: SessionManager; account: AccountClient },
+  {
+    session,
+    account,
+    showLogs,
+  }: { session: SessionManager; account: AccountClient; showLogs?: () => Promise<void> },
   decorations: PageDecorations,
 ): HandlerTable {
   const profile = (value: Profile) => decorateProfile(value, decorations);
@@ -142,6 +149,8 @@ export function createHandlerTable(
   return {
     getSessionState: async () => state(session.getState()),
     signIn: async () => profile(await session.signIn()),
+    signInAnotherAccount: async () => profile(await session.signIn({ chooseAccount: true })),
+    submitCallbackUrl: async ({ url }) => session.submitCallbackUrl(url),
     cancelSignIn: async () => session.cancelSignIn(),
     reopenSignInPage: () => session.reopenSignInPage(),
     recheckSession: async () => state(await session.recheck()),
@@ -153,6 +162,10 @@ export function createHandlerTable(
     getDiagnostics: async () => {
       const diagnostics = session.diagnostics();
       return decorations.provider ? { ...diagnostics, provider: decorations.provider } : diagnostics;
+    },
+    showLogs: async () => {
+      if (!showLogs) throw new LatchkeyError('NOT_SUPPORTED', 'This build has no log folder to show.');
+      await showLogs();
     },
   };
 }

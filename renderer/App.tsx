@@ -1,4 +1,5 @@
 import type { SessionStorage } from '../common/session-state';
+import { Announcer } from './components/Announcer';
 import { DemoProviderBanner } from './components/DemoProviderBanner';
 import { Notice } from './components/Notice';
 import { AccountScreen } from './screens/AccountScreen';
@@ -6,6 +7,7 @@ import { RestoringScreen } from './screens/RestoringScreen';
 import { SignedOutScreen } from './screens/SignedOutScreen';
 import { SigningInScreen } from './screens/SigningInScreen';
 import { StorageNotice } from './components/StorageNotice';
+import { ThemePicker } from './components/ThemePicker';
 import { useSessionState } from './use-session-state';
 
 /** One screen per session status, under the demo banner when the local provider is in use. */
@@ -14,13 +16,25 @@ export function App() {
     <>
       <DemoProviderBanner />
       <SessionScreen />
+      <footer className="app-footer">
+        <ThemePicker />
+      </footer>
     </>
   );
 }
 
-/** Main decides the status; the renderer only shows it. */
+/** Main decides the status; the renderer only shows it, and the announcer says each change once. */
 function SessionScreen() {
   const view = useSessionState();
+  return (
+    <>
+      <Announcer state={view.kind === 'ready' ? view.state : null} />
+      <SessionView view={view} />
+    </>
+  );
+}
+
+function SessionView({ view }: { view: ReturnType<typeof useSessionState> }) {
   if (view.kind === 'loading') {
     return (
       <main className="screen screen-narrow" data-screen="loading" aria-busy="true">
@@ -31,10 +45,10 @@ function SessionScreen() {
   if (view.kind === 'failed') {
     return (
       <main className="screen screen-narrow" data-screen="failed">
-        <h1 className="screen-title">Latchkey</h1>
-        <Notice tone="error" title="Latchkey could not start">
+        <h1 className="screen-title">Latchkey could not start</h1>
+        <Notice tone="error" title="What happened" live>
           <p>{view.error.message}</p>
-          <p className="muted">Error code: {view.error.code}</p>
+          <p>Close Latchkey and open it again. If this keeps happening, the log has the details.</p>
         </Notice>
       </main>
     );
@@ -44,7 +58,7 @@ function SessionScreen() {
     case 'signedOut':
       return (
         <>
-          <SignedOutScreen reason={state.reason} />
+          <SignedOutScreen reason={state.reason} storage={state.storage} />
           <StorageFooter state={state} />
         </>
       );

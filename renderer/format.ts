@@ -27,3 +27,12 @@ export function formatRelative(epochMs: number, now: number): string {
   else amount = `${Math.round(magnitude / 86_400)} d`;
   return deltaSeconds > 0 ? `in ${amount}` : `${amount} ago`;
 }
+
+/**
+ * For something that has happened: "12 s ago", "just now". Never "in 3 s", even when main's clock and
+ * this page's differ by a moment (the event is in the past by definition).
+ */
+export function formatPast(epochMs: number, now: number): string {
+  if (epochMs >= now - 1000) return 'just now';
+  return formatRelative(epochMs, now);
+}

@@ -1,5 +1,13 @@
 import type { JsonValue, MetadataPatch, UserMetadata } from '../common/metadata';
-import { metadataKeyProblem, metadataSaveProblem, metadataTextProblem } from '../common/metadata-rules';
+import {
+  applyMetadataPatch,
+  METADATA_LIMITS,
+  METADATA_MESSAGES,
+  metadataBytes,
+  metadataKeyProblem,
+  metadataSaveProblem,
+  metadataTextProblem,
+} from '../common/metadata-rules';
 import { countryByCode, countryFromInput } from './country-search';
 
 /**
@@ -160,7 +168,8 @@ export function validateForm(original: UserMetadata, form: MetadataForm): FormEr
     const patch = metadataPatch(original, form);
     // The same judgement main makes before sending (main/account/account-client.ts).
     const saveIssue = Object.keys(patch).length > 0 ? metadataSaveProblem(original, patch) : undefined;
-    if (saveIssue) errors.form = saveIssue;
+    if (saveIssue)
+      errors.form = saveIssue === METADATA_MESSAGES.tooLarge ? tooLargeWords(original, patch) : saveIssue;
   }
   return errors;
 }
@@ -177,4 +186,30 @@ function hasFieldErrors(errors: FormErrors): boolean {
 
 export function hasErrors(errors: FormErrors): boolean {
   return hasFieldErrors(errors) || Boolean(errors.form);
+}
+
+function kilobytes(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+/**
+ * The size limit, said with what the person can act on: how much the details would take, how much
+ * must go, and the largest fields (the likeliest to trim). The same rule as main's
+ * (metadataSaveProblem); only the words are the form's.
+ */
+export function tooLargeWords(original: UserMetadata, patch: MetadataPatch): string {
+  const merged = applyMetadataPatch(original, patch);
+  const used = metadataBytes(merged);
+  const limit = METADATA_LIMITS.totalBytes;
+  const largest = Object.entries(merged)
+    .map(([key, value]) => ({ key, bytes: metadataBytes({ [key]: value }) }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 2)
+    .map(({ key, bytes }) => `"${key}" (${kilobytes(bytes)})`);
+  const over = Math.max(used - limit, 1);
+  return (
+    `Your details would take ${kilobytes(used)}; your provider keeps at most ${kilobytes(limit)}. ` +
+    `Remove or shorten at least ${kilobytes(over)}` +
+    (largest.length > 0 ? `: the largest fields are ${largest.join(' and ')}.` : '.')
+  );
 }

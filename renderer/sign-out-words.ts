@@ -76,17 +76,28 @@ export function signOutWords(report: SignOutReport): SignOutWords {
     case 'failed':
       sentences.push("Your provider's sign-out page could not be opened in your browser.");
       break;
+    case 'unreachable':
+      sentences.push(
+        "Latchkey could not reach your provider, so it did not open your provider's sign-out page: your browser is still signed in there.",
+      );
+      break;
     case 'notRequested':
       break;
   }
   const offerProviderSignOut =
-    notRevoked && (report.providerSession === 'notRequested' || report.providerSession === 'failed');
+    report.providerSession === 'unreachable' ||
+    (notRevoked && (report.providerSession === 'notRequested' || report.providerSession === 'failed'));
   if (offerProviderSignOut)
     sentences.push(
-      'To end your session at your provider in your browser too, use "Sign out at your provider".',
+      report.providerSession === 'unreachable'
+        ? 'Once you are back online, use "Sign out at your provider" to end that session too.'
+        : 'To end your session at your provider in your browser too, use "Sign out at your provider".',
     );
 
   if (sentences.length === 0) sentences.push('There was no session to remove.');
-  const tone = notRevoked || report.thisComputer === 'removeFailed' ? 'warning' : 'success';
+  const tone =
+    notRevoked || report.thisComputer === 'removeFailed' || report.providerSession === 'unreachable'
+      ? 'warning'
+      : 'success';
   return { tone, sentences, offerProviderSignOut };
 }

@@ -91,6 +91,10 @@ async function main(): Promise<void> {
         await shoot(page, `05-unsaved-changes-dialog-${colorScheme}`);
         await page.getByRole('button', { name: 'Keep editing' }).click();
         await page.getByRole('button', { name: 'Discard changes' }).click();
+        await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+        await page.getByRole('dialog').waitFor();
+        await shoot(page, `12-sign-out-everywhere-asked-${colorScheme}`);
+        await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
         await provider.proxy.setMode('slow', { delayMs: 3_000 });
         await app.restart();
@@ -126,6 +130,50 @@ async function main(): Promise<void> {
     await withApp(browser, { viewport: { width: 640, height: 480 } }, async (app, provider) => {
       await signIn(app, browser, provider, 'grace');
       await shoot(app.page, '11-signed-in-640x480');
+    });
+
+    // Sign out everywhere while the provider cannot be reached: what was done, and what could not be.
+    await withApp(browser, {}, async (app, provider) => {
+      await signIn(app, browser, provider);
+      await provider.setNetwork('down');
+      await app.recheck();
+      await app.page.locator('main[data-screen="offline"]').waitFor();
+      await app.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await app.page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+      await app.page.getByText('so it did not open your provider').waitFor();
+      await shoot(app.page, '13-sign-out-explained-offline');
+    });
+
+    // "Use a different account": the provider shows its login page although the browser is signed in there.
+    await withApp(browser, {}, async (app, provider) => {
+      const context = await browser.newContext();
+      const account = provider.idp.accounts[0]!;
+      await app.page.getByRole('button', { name: 'Sign in' }).click();
+      await completeProviderLogin(await context.newPage(), await app.nextExternalUrl(), account);
+      await app.page.locator('main[data-screen="signed-in"]').waitFor();
+      await app.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await app.page.getByRole('heading', { name: "You're signed out" }).waitFor();
+      await app.page.getByRole('button', { name: 'Use a different account' }).click();
+      const tab = await context.newPage();
+      await tab.goto(await app.nextExternalUrl());
+      await tab.getByLabel('Login').waitFor();
+      await tab.screenshot({ path: join(OUT, '14-different-account-provider-login.png'), fullPage: true });
+      console.log(`  ${OUT}/14-different-account-provider-login.png`);
+      await context.close();
+    });
+
+    // The browser could not reach Latchkey (a firewall on the loopback port): paste the address back.
+    await withApp(browser, {}, async (app) => {
+      const page = app.page;
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await app.nextExternalUrl();
+      await page.getByText('Signed in, but your browser says it cannot reach the page?').click();
+      await page
+        .getByLabel(/Copy the whole address/)
+        .fill('http://127.0.0.1:53682/callback?code=…&state=another');
+      await page.getByRole('button', { name: 'Finish signing in' }).click();
+      await page.getByTestId('paste-callback').getByRole('alert').waitFor();
+      await shoot(page, '15-paste-callback');
     });
   } finally {
     await browser.close();

@@ -105,6 +105,32 @@ interface AttemptSecrets {
   nonce: string;
 }
 
+/**
+ * The authorization request's `prompt`: a space-separated list (OIDC Core §3.1.2.1), so the reasons
+ * combine instead of one replacing another.
+ * - `consent` when asking for offline_access: OIDC Core §11 says a provider must then see consent in
+ *   the prompt, and standard providers otherwise drop offline_access (ProviderSettings.offlineAccessPrompt).
+ * - "Use a different account": `select_account` (§3.1.2.1: "prompt the End-User to select a user
+ *   account") where discovery's prompt_values_supported lists it, else `login` (§3.1.2.1: "SHOULD
+ *   prompt the End-User for reauthentication"), which every provider following Core knows; a provider
+ *   may refuse a value it does not support, so select_account is sent only where it is listed.
+ */
+export function promptValues(
+  settings: Pick<ProviderSettings, 'offlineAccessPrompt' | 'scopes'>,
+  metadata: object,
+  chooseAccount: boolean,
+): string | undefined {
+  const values: string[] = [];
+  if (chooseAccount) {
+    const supported = (metadata as { prompt_values_supported?: unknown }).prompt_values_supported;
+    const listed: unknown[] = Array.isArray(supported) ? supported : [];
+    values.push(listed.includes('select_account') ? 'select_account' : 'login');
+  }
+  if (settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access'))
+    values.push('consent');
+  return values.length > 0 ? values.join(' ') : undefined;
+}
+
 export function createAuthClient(settings: ProviderSettings, deps: AuthClientDeps = {}): AuthClient {
   const now = deps.now ?? Date.now;
   const httpTimeoutMs = deps.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
@@ -308,7 +334,8 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
    */
   async function runAuthorization<T extends AuthorizationResult>(
     options: SignInOptions,
-    request: { scope: string; audience?: string; prompt?: string },
+    /** `prompt` is worked out from the provider's discovery document (promptValues). */
+    request: { scope: string; audience?: string; prompt?: (metadata: object) => string | undefined },
     complete: (config: oidc.Configuration, callbackUrl: URL, secrets: AttemptSecrets) => Promise<T>,
   ): Promise<T> {
     const { signal } = options;
@@ -338,12 +365,14 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
         state: secrets.state,
         nonce: secrets.nonce,
       };
-      if (request.prompt) parameters.prompt = request.prompt;
+      const prompt = request.prompt?.(config.serverMetadata());
+      if (prompt) parameters.prompt = prompt;
       // Auth0 issues an access token for an API (its own Management API, or the person's) only when
       // asked with `audience`.
       if (request.audience) parameters.audience = request.audience;
       const authorizationUrl = oidc.buildAuthorizationUrl(config, parameters).href;
       options.onAuthorizationUrl?.(authorizationUrl);
+      options.onPastedCallbackEntry?.((pasted) => receiver.submitPasted(pasted));
 
       // The system browser, never an embedded view (RFC 8252 §8.12). Not awaited before listening:
       // the browser may come back before openExternal resolves. A failure does not end the attempt;
@@ -373,18 +402,12 @@ export function createAuthClient(settings: ProviderSettings, deps: AuthClientDep
   }
 
   function signIn(options: SignInOptions): Promise<SignInResult> {
-    // OIDC Core §11: a request for offline_access must ask for consent, or a standard provider
-    // ignores it (ProviderSettings.offlineAccessPrompt).
-    const prompt =
-      settings.offlineAccessPrompt !== false && settings.scopes.includes('offline_access')
-        ? 'consent'
-        : undefined;
     return runAuthorization(
       options,
       {
         scope: settings.scopes.join(' '),
         ...(settings.audience ? { audience: settings.audience } : {}),
-        ...(prompt ? { prompt } : {}),
+        prompt: (metadata) => promptValues(settings, metadata, options.chooseAccount === true),
       },
       completeSignIn,
     );

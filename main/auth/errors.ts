@@ -60,8 +60,16 @@ function coded(code: ErrorCode, message: string, error: unknown): LatchkeyError 
   return new LatchkeyError(code, message, { cause: safeCause(error) });
 }
 
+/**
+ * Only a renewal or a profile check happens inside a session that Latchkey keeps and re-checks by
+ * itself; a sign-in, a discovery or a revocation is not retried, so its message must not promise it.
+ */
 function networkMessage(operation: AuthOperation, detail: string): string {
-  return `Could not reach the sign-in provider while ${WHAT[operation]}: ${detail}. You stay signed in; Latchkey will try again.`;
+  const next =
+    operation === 'refresh' || operation === 'userinfo'
+      ? 'You stay signed in; Latchkey will try again.'
+      : 'Check your connection and try again.';
+  return `Could not reach the sign-in provider while ${WHAT[operation]}: ${detail}. ${next}`;
 }
 
 /** A status the provider answered with, wherever openid-client kept it. */
@@ -260,10 +268,11 @@ export async function answerExcerpt(
 function fromAuthorizationResponse(error: AuthorizationResponseError): LatchkeyError {
   const description = sanitizeProviderText(error.error_description);
   if (error.error === 'access_denied') {
-    // OAuth 2.0 §4.1.2.1: the person (or a provider rule) declined. Not LOGIN_CANCELLED: that code is
-    // for the app's own Cancel; a provider rule also answers access_denied and needs to be shown.
+    // RFC 6749 §4.1.2.1: the person (Cancel on the provider's page) or a provider rule declined. Not
+    // LOGIN_CANCELLED: that code is the app's own Cancel, which shows nothing; this one is shown as
+    // "Sign-in cancelled", with a provider rule's description when there is one.
     return coded(
-      'PROVIDER_ERROR',
+      'LOGIN_DECLINED',
       `Sign-in was declined at the provider${description ? `: ${description}` : ''}. You can try again.`,
       error,
     );

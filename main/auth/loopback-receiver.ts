@@ -54,6 +54,11 @@ export interface LoopbackReceiver {
   finish(outcome: CallbackOutcome): Promise<void>;
   /** Closes now (an unanswered callback gets the error page). Safe to call more than once. */
   close(): Promise<void>;
+  /**
+   * Takes the callback address the person pasted (the browser could not reach the port: a firewall),
+   * judged by the same rule as a request; throws LOGIN_REJECTED and changes nothing when refused.
+   */
+  submitPasted(text: string): void;
 }
 
 function stateMatches(received: string | null, expected: string): boolean {
@@ -177,30 +182,65 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
       send(res, 400, errorPage('This request did not come from the sign-in page.'));
       return;
     }
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}:${port}`);
+    const refusal = judge(url);
+    if (refusal) {
+      send(res, refusal.status, errorPage(refusal.message));
+      return;
+    }
+    held = res;
+    accept(url);
+  }
+
+  /**
+   * The one rule for a callback, whichever way it arrives (the browser's request, or the address the
+   * person pasted because the browser could not reach this port): this receiver's origin and path,
+   * and this attempt's state. Returns why not, or nothing when it is this attempt's callback.
+   */
+  function judge(url: URL): { status: number; message: string } | undefined {
     const origin = `http://${LOOPBACK_HOST}:${port}`;
-    const url = new URL(req.url ?? '/', origin);
     // `url.origin` guards against a request target like `//elsewhere/callback`, which parses to another host.
     if (url.origin !== origin || url.pathname !== CALLBACK_PATH) {
-      send(res, 404, errorPage('This is not a Latchkey sign-in address.'));
-      return;
+      return { status: 404, message: 'This is not a Latchkey sign-in address.' };
     }
     // RFC 6749 §10.12 / RFC 8252 §8.1: only the response to our own request carries our state.
     if (!stateMatches(url.searchParams.get('state'), expectedState)) {
-      send(
-        res,
-        400,
-        errorPage(
+      return {
+        status: 400,
+        message:
           'This sign-in response does not belong to the sign-in Latchkey is waiting for. Nothing was changed.',
-        ),
-      );
-      return;
+      };
     }
+    return undefined;
+  }
+
+  function accept(url: URL): void {
     phase = 'accepted';
-    held = res;
     stopWaiting();
     // No new connections from here on: a second callback finds the port closed.
     server.close();
     resolveCallback(url);
+  }
+
+  /**
+   * The callback address as the person pasted it, judged exactly like the browser's request (same
+   * phase, same `judge`); refused, it changes nothing and the attempt keeps waiting.
+   */
+  function submitPasted(text: string): void {
+    if (phase !== 'waiting')
+      throw new LatchkeyError('LOGIN_REJECTED', 'Latchkey is not waiting for a sign-in response any more.');
+    let url: URL;
+    try {
+      url = new URL(text.trim());
+    } catch {
+      throw new LatchkeyError(
+        'LOGIN_REJECTED',
+        'That is not a web address. Copy the whole address from your browser’s address bar.',
+      );
+    }
+    const refusal = judge(url);
+    if (refusal) throw new LatchkeyError('LOGIN_REJECTED', refusal.message);
+    accept(url);
   }
 
   let timer: NodeJS.Timeout | undefined = undefined;
@@ -256,6 +296,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
       await close();
     },
     close,
+    submitPasted,
   };
 }
 

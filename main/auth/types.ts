@@ -84,6 +84,11 @@ export interface ProviderMetadata {
   authorization_response_iss_parameter_supported?: boolean;
   /** Auth0 advertises this; its presence identifies an Auth0 tenant behind a custom domain. */
   mfa_challenge_endpoint?: string;
+  /**
+   * The prompt values the provider supports ("Initiating User Registration via OpenID Connect 1.0"
+   * registers this metadata); absent, only OIDC Core's own values can be assumed.
+   */
+  prompt_values_supported?: string[];
   /** RFC 8414 §2: how clients may authenticate at the revocation endpoint ("none" admits public ones). */
   revocation_endpoint_auth_methods_supported?: string[];
 }
@@ -136,6 +141,17 @@ export interface SignInOptions {
    * link from the app ("Open the page again", "copy the link") until the timeout or a cancel.
    */
   onOpenExternalError?: (error: unknown) => void;
+  /**
+   * "Use a different account": ask the provider to show its account picker, or its login page where
+   * it does not list select_account (OIDC Core §3.1.2.1, prompt).
+   */
+  chooseAccount?: boolean;
+  /**
+   * Called once the loopback receiver listens, with the way to hand it a callback address the person
+   * pasted (the browser could not reach the port). Judged by the receiver's one rule; throws
+   * LOGIN_REJECTED and changes nothing when refused.
+   */
+  onPastedCallbackEntry?: (submit: (pasted: string) => void) => void;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { ProviderSettings } from '../auth/types';
 import { avatarUrlFor, createAvatarCache, currentPicture } from '../avatar';
 import { configurationHelp, localDemoSettings, resolveProviderChoice } from '../config/settings';
 import { chooseUserDataFolder } from '../config/user-data-folder';
-import { isLatchkeyError } from '../errors';
+import { isLatchkeyError, LatchkeyError } from '../errors';
 import { createFileLogger, redactValue, type Logger } from '../log';
 import { createServices, type Services } from '../services';
 import { createChromiumFetch } from '../shell/chromium-fetch';
@@ -138,6 +138,14 @@ async function main(): Promise<RunningApp | undefined> {
   const services = createServices({
     settings,
     openExternal,
+    // shell.openPath resolves with an error message, or "" on success (Electron's shell API:
+    // https://www.electronjs.org/docs/latest/api/shell#shellopenpathpath; electron.d.ts 45.5.0
+    // `openPath(path: string): Promise<string>`). On a folder, "the desktop's default manner" is the
+    // file manager. Only main knows the path; nothing of it crosses IPC.
+    showLogs: async () => {
+      const failure = await shell.openPath(app.getPath('logs'));
+      if (failure) throw new LatchkeyError('NOT_FOUND', `The log folder could not be opened (${failure}).`);
+    },
     fetch: chromiumFetch,
     log,
     sessionOptions: { platform: process.platform },

@@ -8,6 +8,9 @@ import { LatchkeyError, sanitizeProviderText } from '../errors';
  * Secret Service, or a locked or never-unlocked collection; on macOS and Windows the OS message is
  * kept as it is, after a plain sentence.
  */
+const LOCKED = 'The keychain is locked.';
+const NEVER_UNLOCKED = 'The login keyring has not been created or unlocked yet.';
+
 const KNOWN_PROBLEMS: { pattern: RegExp; message: string }[] = [
   {
     // "Cannot autolaunch D-Bus without X11 $DISPLAY", "Could not connect: No such file or directory"
@@ -22,12 +25,12 @@ const KNOWN_PROBLEMS: { pattern: RegExp; message: string }[] = [
   {
     // "Cannot create an item in a locked collection"
     pattern: /locked collection|is locked/i,
-    message: 'The keychain is locked.',
+    message: LOCKED,
   },
   {
     // "Object does not exist at path “/org/freedesktop/secrets/collection/login”": never unlocked.
     pattern: /Object does not exist at path/i,
-    message: 'The login keyring has not been created or unlocked yet.',
+    message: NEVER_UNLOCKED,
   },
 ];
 
@@ -51,25 +54,37 @@ export function keychainTimeout(operation: string, timeoutMs: number): LatchkeyE
 }
 
 /**
- * What to do about it, for the OS the app runs on. Shown under "your session is kept in memory
- * only", which already says the session ends with this run, so the remedy is only the fix. Plain
- * text: the page shows it as it is.
+ * What to do about it, for the OS the app runs on and for what happened. Shown under "your session is
+ * kept in memory only", which already says the session ends with this run, so the remedy is only the
+ * fix. A keychain that is there but locked (or silent, as a locked one waiting for its password prompt
+ * is) needs unlocking, not installing: telling that person to install packages sends them the wrong way.
+ * Plain text: the page shows it as it is.
  */
-export function keychainRemedy(platform: NodeJS.Platform): string {
+export function keychainRemedy(platform: NodeJS.Platform, problem?: ErrorInfo): string {
+  const locked =
+    problem !== undefined &&
+    (problem.message === LOCKED ||
+      problem.message === NEVER_UNLOCKED ||
+      /did not answer within .* locked/.test(problem.message));
   switch (platform) {
     case 'darwin':
       return 'Open Keychain Access, unlock your login keychain and allow Latchkey to use it.';
     case 'win32':
       return 'Check that Windows Credential Manager works for your account (Control Panel > Credential Manager).';
     default:
+      if (locked)
+        return (
+          'Unlock your keyring: open "Passwords and Keys" (Seahorse) or your desktop\'s wallet, unlock the ' +
+          '"Login" keyring with your password, then sign in again.'
+        );
       return (
-        'Install and unlock a Secret Service keyring (GNOME Keyring or KWallet, with libsecret), ' +
-        'for example with "sudo apt install gnome-keyring libsecret-1-0", and log in to your desktop session.'
+        'Start a keyring service (GNOME Keyring or KWallet, with libsecret) by logging in to your desktop ' +
+        'session; if none is installed, ask whoever manages this computer to install one.'
       );
   }
 }
 
 /** Where the session lives when the keychain fails: in memory, with what happened and what to do. */
 export function memoryStorage(problem: ErrorInfo, platform: NodeJS.Platform): SessionStorage {
-  return { kind: 'memory', problem, remedy: keychainRemedy(platform) };
+  return { kind: 'memory', problem, remedy: keychainRemedy(platform, problem) };
 }

@@ -55,8 +55,17 @@ export interface SessionManager {
   subscribe(listener: (state: SessionState) => void): () => void;
   /** At launch: one keychain read, the cached profile at once (`restoring`), then validation. */
   restore(): Promise<SessionState>;
-  /** Runs the whole browser sign-in; resolves with the profile once the session is stored. */
-  signIn(): Promise<Profile>;
+  /**
+   * Runs the whole browser sign-in; resolves with the profile once the session is stored.
+   * `chooseAccount` asks the provider to show its account picker or login page ("Use a different account").
+   */
+  signIn(options?: { chooseAccount?: boolean }): Promise<Profile>;
+  /**
+   * The callback address the person pasted because the browser could not reach the app: handed to
+   * the pending attempt's loopback receiver and judged by its one rule. Refused (LOGIN_REJECTED),
+   * nothing changes and the attempt keeps waiting; with no attempt pending, LOGIN_REJECTED too.
+   */
+  submitCallbackUrl(pasted: string): void;
   /** Cancels a pending sign-in (no-op otherwise). */
   cancelSignIn(): void;
   /** Opens the pending attempt's authorization URL in the browser again. */
@@ -201,6 +210,8 @@ function redirectUriOf(authorizationUrl: string): string {
 }
 
 const DEFAULT_LEEWAY_MS = 60_000;
+/** "Open the page again" opens at most one tab per this interval (a double click, a held key). */
+const REOPEN_INTERVAL_MS = 2_000;
 
 const realTimers: SessionTimers = {
   setTimeout: (callback, ms) => {
@@ -222,6 +233,10 @@ function asLatchkeyError(error: unknown): LatchkeyError {
 interface SignInAttempt {
   controller: AbortController;
   url: string | null;
+  /** The receiver's way in for a pasted callback address, once it listens. */
+  submitPasted: ((pasted: string) => void) | null;
+  /** When "Open the page again" last opened it: repeated clicks in a burst open one tab. */
+  lastOpenedAt: number;
   startedAt: number;
   expiresAt: number;
 }
@@ -664,7 +679,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   let attempt: SignInAttempt | null = null;
 
-  async function signIn(): Promise<Profile> {
+  async function signIn({ chooseAccount = false }: { chooseAccount?: boolean } = {}): Promise<Profile> {
     if (disposed) throw new LatchkeyError('LOGIN_CANCELLED', MESSAGES.disposed);
     if (session) throw new LatchkeyError('INVALID_INPUT', MESSAGES.alreadySignedIn);
     // A second click on "Sign in" replaces the pending attempt (the first rejects LOGIN_CANCELLED).
@@ -672,6 +687,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const mine: SignInAttempt = {
       controller: new AbortController(),
       url: null,
+      submitPasted: null,
+      lastOpenedAt: Number.NEGATIVE_INFINITY,
       startedAt: now(),
       expiresAt: now() + signInTimeoutMs,
     };
@@ -681,6 +698,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         openExternal,
         signal: mine.controller.signal,
         timeoutMs: signInTimeoutMs,
+        chooseAccount,
+        onPastedCallbackEntry: (submit) => {
+          mine.submitPasted = submit;
+        },
         onOpenExternalError: (error) => {
           // The attempt goes on: the page offers "Open the page again" and the link itself.
           log.warn(`session: the browser could not be opened (${toErrorInfo(error).code})`);
@@ -747,8 +768,26 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     setPhase({ status: 'signedOut' });
   }
 
+  /**
+   * Repeated clicks (or a held Enter key) within REOPEN_INTERVAL_MS of the last opening open nothing
+   * more: decided here, not only by the button, so any caller gets one tab per burst.
+   */
   async function reopenSignInPage(): Promise<void> {
-    if (attempt?.url) await openExternal(attempt.url);
+    const pending = attempt;
+    if (!pending?.url) return;
+    if (now() - pending.lastOpenedAt < REOPEN_INTERVAL_MS) return;
+    pending.lastOpenedAt = now();
+    await openExternal(pending.url);
+  }
+
+  function submitCallbackUrl(pasted: string): void {
+    const submit = attempt?.submitPasted;
+    if (!submit)
+      throw new LatchkeyError(
+        'LOGIN_REJECTED',
+        'Latchkey is not waiting for a sign-in right now. Sign in first.',
+      );
+    submit(pasted);
   }
 
   // ---- sign-out ---------------------------------------------------------------------------------
@@ -812,9 +851,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         setPhase({ status: 'signedOut', reason: { kind: 'signedOut', report } });
       return report;
     }
+    // Offline, the provider's sign-out page would only show the browser's own error page.
+    const offline = phase.status === 'offline';
     replaceSession(null);
     resetRetry();
-    const running = signOutOf(ended, everywhere);
+    const running = signOutOf(ended, everywhere, offline);
     finishing = running;
     try {
       return await running;
@@ -824,7 +865,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   /** Signs `ended` out: shown at once, then removed, revoked and reported. Never throws. */
-  async function signOutOf(ended: SessionRecord, everywhere: boolean): Promise<SignOutReport> {
+  async function signOutOf(
+    ended: SessionRecord,
+    everywhere: boolean,
+    offline: boolean,
+  ): Promise<SignOutReport> {
     // Shown at once; the report follows when the provider has answered.
     const pending: SessionPhase = { status: 'signedOut', reason: { kind: 'signedOut' } };
     setPhase(pending);
@@ -838,7 +883,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         error: asLatchkeyError(error),
       })),
     );
-    const providerSession = everywhere ? await endProviderSession(ended.tokens.idToken) : 'notRequested';
+    const unreachable = offline || (revocation.outcome === 'notRevoked' && revocation.why === 'unreachable');
+    const providerSession = !everywhere
+      ? 'notRequested'
+      : unreachable
+        ? 'unreachable'
+        : await endProviderSession(ended.tokens.idToken);
     const report: SignOutReport = {
       thisComputer: removed ? 'removed' : 'removeFailed',
       revocation,
@@ -933,6 +983,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     restore,
     signIn,
+    submitCallbackUrl,
     cancelSignIn,
     reopenSignInPage,
     recheck,

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../common/errors';
 import { useApi } from '../api';
+import { accountAccessFailureWords } from '../situation-words';
 import { Notice } from './Notice';
 
 interface AccountAccessStepProps {
@@ -45,7 +46,7 @@ export function AccountAccessStep({ message, onAuthorized }: AccountAccessStepPr
       )}
       {step.kind === 'failed' && (
         <p role="alert" className="field-error" data-testid="account-access-error">
-          {step.error.message}
+          {accountAccessFailureWords(step.error)}
         </p>
       )}
       <div className="actions">

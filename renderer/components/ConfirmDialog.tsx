@@ -1,9 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 
 interface ConfirmDialogProps {
   open: boolean;
   title: string;
-  message: string;
+  message: ReactNode;
   confirmLabel: string;
   cancelLabel?: string;
   onConfirm: () => void;
@@ -43,7 +43,7 @@ export function ConfirmDialog({
       }}
     >
       <h2 id="confirm-title">{title}</h2>
-      <p id="confirm-message">{message}</p>
+      <div id="confirm-message">{message}</div>
       <div className="actions">
         <button type="button" className="button" onClick={onCancel} autoFocus>
           {cancelLabel}

@@ -10,7 +10,9 @@ interface CountryComboboxProps {
 /**
  * A type-to-search country field following the WAI-ARIA 1.2 combobox pattern (list autocomplete):
  * focus stays in the text box, the highlighted option is announced through aria-activedescendant,
- * Arrow keys move, Enter picks, Escape closes the list (or clears the box when it is already closed).
+ * Arrow keys move, Enter picks, Escape closes the list. Escape with the list already closed leaves the
+ * box alone: the APG lets it clear the box, but a person pressing Escape to leave (or to close a dialog
+ * they think is open) must not lose their choice.
  */
 export function CountryCombobox({ value, onChange, error }: CountryComboboxProps) {
   const id = useId();
@@ -59,9 +61,6 @@ export function CountryCombobox({ value, onChange, error }: CountryComboboxProps
           event.preventDefault();
           setOpen(false);
           setActive(-1);
-        } else if (value) {
-          event.preventDefault();
-          onChange('');
         }
         break;
       default:

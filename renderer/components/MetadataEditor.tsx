@@ -16,6 +16,8 @@ import { DetailsLoading } from './DetailsLoading';
 import { ExtraFieldsEditor } from './ExtraFieldsEditor';
 import { Notice } from './Notice';
 import { useBeforeUnload } from '../use-before-unload';
+import { clearDraft, loadDraft, saveDraft } from '../drafts';
+import { detailsFailureWords } from '../situation-words';
 
 type Loaded =
   { kind: 'loading' } | { kind: 'failed'; error: ErrorInfo } | { kind: 'ready'; original: UserMetadata };
@@ -40,11 +42,13 @@ const EMPTY_FORM: MetadataForm = { firstName: '', lastName: '', countryText: '',
 interface MetadataEditorProps {
   /** Whose metadata: a different person reloads it. */
   subject: string;
+  /** False while offline: coming back reloads untouched details and drops errors that no longer hold. */
+  online: boolean;
   onDirtyChange: (dirty: boolean) => void;
 }
 
 /** Edits user_metadata and saves only what changed, read back from the provider's answer. */
-export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) {
+export function MetadataEditor({ subject, online, onDirtyChange }: MetadataEditorProps) {
   const api = useApi();
   const [loaded, setLoaded] = useState<Loaded>({ kind: 'loading' });
   const [baseline, setBaseline] = useState<MetadataForm>(EMPTY_FORM);
@@ -54,6 +58,8 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
   const [focusRowId, setFocusRowId] = useState<number | null>(null);
   /** Bumped by a refused save: once the messages are rendered, focus moves to the first problem. */
   const [refusals, setRefusals] = useState(0);
+  /** A draft kept from an earlier session of this account, offered until restored or discarded. */
+  const [offer, setOffer] = useState<MetadataForm | null>(null);
   const formElement = useRef<HTMLFormElement>(null);
   const restoreFocus = useRef<string | null>(null);
 
@@ -70,12 +76,20 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
     setSubmitted(false);
   }, []);
 
-  const load = useCallback(async () => {
-    setLoaded({ kind: 'loading' });
-    const result = await api.getMetadata();
-    if (result.ok) adopt(result.value);
-    else setLoaded({ kind: 'failed', error: result.error });
-  }, [api, adopt]);
+  /** `quiet`: a re-read behind details already shown (back online): no "loading" in their place. */
+  const load = useCallback(
+    async ({ quiet = false }: { quiet?: boolean } = {}) => {
+      if (!quiet) setLoaded({ kind: 'loading' });
+      const result = await api.getMetadata();
+      if (result.ok) {
+        adopt(result.value);
+        const kept = loadDraft(subject, newRowId);
+        if (kept && !sameForm(kept, formFromMetadata(result.value))) setOffer(kept);
+        else if (kept) clearDraft(subject);
+      } else setLoaded({ kind: 'failed', error: result.error });
+    },
+    [api, adopt, subject],
+  );
 
   useEffect(() => {
     void load();
@@ -86,6 +100,25 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
   const errors = useMemo(() => validateForm(original, form), [original, form]);
   useBeforeUnload(dirty);
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
+  // Every edit is kept for this account (renderer/drafts.ts), so a session ending under it loses
+  // nothing; back to the stored values, nothing is kept. A pending offer is left alone until answered.
+  useEffect(() => {
+    if (loaded.kind !== 'ready' || offer) return;
+    if (dirty) saveDraft(subject, form);
+    else clearDraft(subject);
+  }, [loaded.kind, offer, dirty, form, subject]);
+  // Offline → online: details that failed to load are loaded again, untouched details are re-read
+  // (they may have changed elsewhere), and a failed save's message, about a provider that could not
+  // be reached, no longer holds. An edit in progress is kept as it is.
+  const wasOnline = useRef(online);
+  useEffect(() => {
+    const cameBack = online && !wasOnline.current;
+    wasOnline.current = online;
+    if (!cameBack) return;
+    setSave((status) => (status.kind === 'failed' ? { kind: 'idle' } : status));
+    if (loaded.kind === 'failed') void load();
+    else if (loaded.kind === 'ready' && !dirty && !offer) void load({ quiet: true });
+  }, [online, loaded.kind, dirty, offer, load]);
   useEffect(() => {
     // Send the person to the first problem rather than leave them scanning for it.
     if (refusals > 0) formElement.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
@@ -124,6 +157,7 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
     restoreFocus.current = focusedId || null;
     if (result.ok) {
       adopt(result.value);
+      clearDraft(subject);
       setSave({ kind: 'saved' });
     } else {
       setSave({ kind: 'failed', error: result.error });
@@ -143,11 +177,11 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
     return (
       <section className="card" aria-labelledby="metadata-title">
         <h2 id="metadata-title">Your details</h2>
-        <Notice tone="error" title="Your details could not be loaded" testId="metadata-load-error">
-          <p>{loaded.error.message}</p>
+        <Notice tone="error" title="Your details could not be loaded" testId="metadata-load-error" live>
+          <p>{detailsFailureWords(loaded.error, 'load')}</p>
         </Notice>
         <div className="actions">
-          <button type="button" className="button" onClick={load}>
+          <button type="button" className="button" onClick={() => void load()}>
             Try again
           </button>
         </div>
@@ -159,7 +193,38 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
   return (
     <section className="card" aria-labelledby="metadata-title">
       <h2 id="metadata-title">Your details</h2>
-      <p className="muted">Stored with your account at the provider, as user metadata.</p>
+      <p className="muted">Stored with your account at your provider.</p>
+      {offer && (
+        <Notice tone="info" title="You have unsaved changes from before" testId="draft-offer" live>
+          <p>
+            When your last session ended, your changes to these details had not been saved. Restore them to
+            review and save them, or discard them.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => {
+                setForm(offer);
+                setOffer(null);
+                setSubmitted(false);
+              }}
+            >
+              Restore my changes
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                clearDraft(subject);
+                setOffer(null);
+              }}
+            >
+              Discard them
+            </button>
+          </div>
+        </Notice>
+      )}
       <form
         ref={formElement}
         className="metadata-form"
@@ -209,7 +274,7 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
             {errors.form}
           </p>
         )}
-        <div className="actions">
+        <div className="actions form-actions">
           <button type="submit" className="button button-primary" disabled={!dirty || saving}>
             {saving ? 'Saving…' : 'Save'}
           </button>
@@ -217,7 +282,10 @@ export function MetadataEditor({ subject, onDirtyChange }: MetadataEditorProps) 
             type="button"
             className="button"
             disabled={!dirty || saving}
-            onClick={() => adopt(original)}
+            onClick={() => {
+              adopt(original);
+              clearDraft(subject);
+            }}
           >
             Discard changes
           </button>
@@ -253,7 +321,7 @@ function SaveStatusLine({ status, dirty }: { status: SaveStatus; dirty: boolean 
   if (status.kind === 'failed') {
     return (
       <p role="alert" className="save-status field-error" data-testid="save-error">
-        Not saved: {status.error.message}
+        {detailsFailureWords(status.error, 'save')}
       </p>
     );
   }

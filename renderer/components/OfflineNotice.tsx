@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../common/errors';
 import { useApi } from '../api';
-import { formatRelative, formatTime } from '../format';
+import { formatPast, formatRelative, formatTime } from '../format';
 import { useNow } from '../use-now';
 import { offlineTitle } from '../offline-title';
 import { Notice } from './Notice';
@@ -31,6 +31,7 @@ export function OfflineNotice({ since, nextRetryAt, lastError }: OfflineNoticePr
   };
 
   return (
+    // Not a live region: it holds a countdown. The announcer says "offline" and "back online" once.
     <Notice tone="warning" title={offlineTitle(lastError)} testId="offline-notice">
       {nextRetryAt === null ? (
         <p data-testid="retries-stopped">
@@ -42,7 +43,9 @@ export function OfflineNotice({ since, nextRetryAt, lastError }: OfflineNoticePr
       )}
       <dl className="facts">
         <dt>Since</dt>
-        <dd>{formatTime(since)}</dd>
+        <dd>
+          {formatTime(since)} ({formatPast(since, now)})
+        </dd>
         <dt>Next check</dt>
         <dd data-testid="next-retry">
           {nextRetryAt === null
@@ -51,8 +54,6 @@ export function OfflineNotice({ since, nextRetryAt, lastError }: OfflineNoticePr
               ? `${formatTime(nextRetryAt)} (${formatRelative(nextRetryAt, now)})`
               : 'checking now'}
         </dd>
-        <dt>Last error</dt>
-        <dd>{lastError.message}</dd>
       </dl>
       <div className="actions">
         <button type="button" className="button" onClick={retry} disabled={checking}>

@@ -15,17 +15,17 @@ export function ProfileCard({ profile, children }: { profile: Profile; children?
       {/* Keyed by picture so a new picture gets a fresh chance to load. */}
       <Avatar key={profile.picture ?? ''} picture={profile.picture} name={name} />
       <div className="profile-text">
-        <h2 id="profile-name" className="profile-name">
+        <h2 id="profile-name" className="profile-name" dir="auto">
           {name}
         </h2>
         {profile.email ? (
           <p className="profile-email">
-            <span data-testid="profile-email">{profile.email}</span>{' '}
-            {profile.emailVerified ? (
-              <span className="badge badge-ok">Verified</span>
-            ) : (
-              <span className="badge badge-warn">Not verified</span>
-            )}
+            <span data-testid="profile-email" dir="auto">
+              {profile.email}
+            </span>{' '}
+            {/* Only what the provider says (OIDC Core §5.1, email_verified): no claim, no badge. */}
+            {profile.emailVerified === true && <span className="badge badge-ok">Verified</span>}
+            {profile.emailVerified === false && <span className="badge badge-warn">Not verified</span>}
           </p>
         ) : (
           <p className="profile-email muted">No email address on this account</p>

@@ -1,5 +1,5 @@
 import type { SessionState } from '../../common/session-state';
-import { formatRelative, formatTime } from '../format';
+import { formatPast, formatRelative, formatTime } from '../format';
 import { useNow } from '../use-now';
 
 type ActiveState = Extract<SessionState, { status: 'signedIn' | 'offline' }>;
@@ -17,15 +17,16 @@ export function SessionDetails({ state }: { state: ActiveState }) {
         </dd>
         {state.status === 'signedIn' && (
           <>
-            <dt>Confirmed with the provider</dt>
-            <dd>
-              {formatTime(state.validatedAt)} ({formatRelative(state.validatedAt, now)})
+            <dt>Last confirmed</dt>
+            <dd data-testid="last-confirmed">
+              {formatTime(state.validatedAt)} ({formatPast(state.validatedAt, now)})
             </dd>
-            <dt>Access renewed</dt>
+            {/* The same words as Diagnostics ("Access token expires"): one fact, one name. */}
+            <dt>Access token expires</dt>
             <dd data-testid="token-expiry">
               {state.accessTokenExpiresAt > now
-                ? `by ${formatTime(state.accessTokenExpiresAt)} (${formatRelative(state.accessTokenExpiresAt, now)})`
-                : 'when next needed'}
+                ? `${formatTime(state.accessTokenExpiresAt)} (${formatRelative(state.accessTokenExpiresAt, now)}); renewed automatically`
+                : 'expired; renewed automatically when next needed'}
             </dd>
           </>
         )}

@@ -12,6 +12,7 @@ import { SessionDetails } from '../components/SessionDetails';
 import { StorageNotice } from '../components/StorageNotice';
 import { DetailsLoading } from '../components/DetailsLoading';
 import { grantWords } from '../grant-words';
+import { personName, signedInTo, useProviderName } from '../who-where';
 
 /**
  * The editor (with its country list) is a separate chunk, fetched from the app's own files when the
@@ -42,16 +43,25 @@ export function AccountScreen({ state }: { state: ActiveState }) {
       setError(result.error);
     }
   };
+  // "Everywhere" always asks first, as VS Code does before signing out of an account: it reaches past
+  // this app. A plain sign-out asks only when there are unsaved changes (they are kept, and said so).
   const requestSignOut = (everywhere: boolean) => {
-    if (dirty) setPendingSignOut({ everywhere });
+    if (dirty || everywhere) setPendingSignOut({ everywhere });
     else void signOut(everywhere);
   };
   const onDirtyChange = useCallback((value: boolean) => setDirty(value), []);
+  const provider = useProviderName();
+  const offline = state.status === 'offline';
 
   return (
     <main className="screen" data-screen={state.status === 'signedIn' ? 'signed-in' : 'offline'}>
       <header className="topbar">
-        <FocusHeading>Latchkey</FocusHeading>
+        {/* Who, where: the screen's own heading, read first when the screen appears. */}
+        <FocusHeading>
+          <span dir="auto" data-testid="who-where">
+            {signedInTo(provider, state.profile)}
+          </span>
+        </FocusHeading>
         <span
           className={`pill ${state.status === 'signedIn' ? 'pill-ok' : 'pill-warn'}`}
           data-testid="status-pill"
@@ -75,12 +85,12 @@ export function AccountScreen({ state }: { state: ActiveState }) {
       )}
       <StorageNotice storage={state.storage} />
       {error && (
-        <Notice tone="error" title="Sign-out did not complete" testId="sign-out-error">
+        <Notice tone="error" title="Sign-out did not complete" testId="sign-out-error" live>
           <p>{error.message}</p>
         </Notice>
       )}
-      <div className="columns">
-        <div className="column">
+      <div className="account-grid">
+        <div className="area-profile">
           <ProfileCard profile={state.profile}>
             <div className="actions">
               <button
@@ -100,21 +110,52 @@ export function AccountScreen({ state }: { state: ActiveState }) {
                 Sign out everywhere
               </button>
             </div>
+            <p className="muted" data-testid="sign-out-explained">
+              Sign out removes your session from this computer. Sign out everywhere also ends your session at{' '}
+              {provider} in your browser.
+            </p>
           </ProfileCard>
-          <SessionDetails state={state} />
-          <DiagnosticsPanel />
         </div>
-        <div className="column">
+        <div className="area-details">
           <Suspense fallback={<DetailsLoading />}>
-            <MetadataEditor subject={state.profile.sub} onDirtyChange={onDirtyChange} />
+            <MetadataEditor subject={state.profile.sub} online={!offline} onDirtyChange={onDirtyChange} />
           </Suspense>
+        </div>
+        <div className="area-session">
+          <SessionDetails state={state} />
+        </div>
+        <div className="area-diagnostics">
+          <DiagnosticsPanel />
         </div>
       </div>
       <ConfirmDialog
         open={pendingSignOut !== null}
-        title="Discard your unsaved changes?"
-        message="Your details have changes that are not saved. Signing out discards them."
-        confirmLabel={pendingSignOut?.everywhere ? 'Discard and sign out everywhere' : 'Discard and sign out'}
+        title={pendingSignOut?.everywhere ? 'Sign out everywhere?' : 'Sign out with unsaved changes?'}
+        message={
+          <>
+            {pendingSignOut?.everywhere && (
+              <p>
+                Signing out everywhere removes your session from this computer and also ends your session at{' '}
+                {provider} in your browser, so websites and apps that use that browser sign-in ask{' '}
+                <span dir="auto">{personName(state.profile)}</span> to sign in again.
+              </p>
+            )}
+            {pendingSignOut?.everywhere && offline && (
+              <p data-testid="sign-out-offline-note">
+                Latchkey cannot reach {provider} right now: it can sign you out on this computer only, and
+                tells you afterwards how to finish at {provider}.
+              </p>
+            )}
+            {dirty && (
+              <p>
+                Your unsaved changes are kept in this window until you close Latchkey, and offered back when
+                you sign in again with this account.
+              </p>
+            )}
+          </>
+        }
+        cancelLabel={dirty ? 'Keep editing' : 'Cancel'}
+        confirmLabel={pendingSignOut?.everywhere ? 'Sign out everywhere' : 'Sign out'}
         onConfirm={() => pendingSignOut && void signOut(pendingSignOut.everywhere)}
         onCancel={() => setPendingSignOut(null)}
       />

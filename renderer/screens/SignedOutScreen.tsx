@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../common/errors';
-import type { SignedOutReason, SignOutReport } from '../../common/session-state';
+import type { SessionStorage, SignedOutReason, SignOutReport } from '../../common/session-state';
 import { useApi } from '../api';
 import { FocusHeading } from '../components/FocusHeading';
 import { Notice } from '../components/Notice';
+import { DraftKeptNotice } from '../components/DraftKeptNotice';
 import { signOutWords } from '../sign-out-words';
+import { signInFailureWords } from '../situation-words';
 
 /** The person's own sign-out: what was done, once main has finished it (renderer/sign-out-words.ts). */
 function SignedOutNotice({ report }: { report?: SignOutReport }) {
@@ -62,55 +64,74 @@ function ReasonNotice({ reason }: { reason: SignedOutReason }) {
   }
 }
 
-function SignInFailure({ error }: { error: ErrorInfo }) {
-  if (error.code === 'LOGIN_CANCELLED') {
-    return (
-      <Notice tone="info" title="Sign-in cancelled" testId="reason-cancelled">
-        <p>Nothing was changed. Sign in whenever you are ready.</p>
-      </Notice>
-    );
-  }
-  const title = error.code === 'LOGIN_TIMEOUT' ? 'Sign-in timed out' : 'Sign-in did not complete';
+/** One message per situation (renderer/situation-words.ts); the code stays in Diagnostics. */
+function SignInFailure({ error, testId }: { error: ErrorInfo; testId?: string }) {
+  const words = signInFailureWords(error);
+  const cancelled = error.code === 'LOGIN_CANCELLED' || error.code === 'LOGIN_DECLINED';
   return (
-    <Notice tone="error" title={title} testId="reason-sign-in-failed">
-      <p>{error.message}</p>
-      <p className="muted">Error code: {error.code}</p>
+    <Notice
+      tone={words.tone}
+      title={words.title}
+      testId={testId ?? (cancelled ? 'reason-cancelled' : 'reason-sign-in-failed')}
+    >
+      {words.sentences.map((sentence) => (
+        <p key={sentence}>{sentence}</p>
+      ))}
     </Notice>
   );
 }
 
-export function SignedOutScreen({ reason }: { reason?: SignedOutReason }) {
+/** Where the next session will be kept: said once, and only what is true for this run. */
+function storageLead(storage: SessionStorage): string {
+  return storage.kind === 'keychain'
+    ? "Sign in with your account in your own browser. Latchkey keeps your session in this computer's keychain."
+    : 'Sign in with your account in your own browser. This time Latchkey can keep your session in memory only (see below).';
+}
+
+export function SignedOutScreen({ reason, storage }: { reason?: SignedOutReason; storage: SessionStorage }) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'same' | 'other' | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
 
-  const signIn = async () => {
-    setBusy(true);
+  const signIn = async (which: 'same' | 'other') => {
+    setBusy(which);
     setError(null);
     // Resolves only when the whole browser round trip is over; main pushes the states in between.
-    const result = await api.signIn();
-    setBusy(false);
+    const result = which === 'same' ? await api.signIn() : await api.signInAnotherAccount();
+    setBusy(null);
     if (!result.ok && result.error.code !== 'LOGIN_CANCELLED') setError(result.error);
   };
 
   return (
     <main className="screen screen-narrow" data-screen="signed-out">
-      <FocusHeading>Latchkey</FocusHeading>
-      <p className="lead">
-        Sign in with your account in your own browser. Your session stays in this computer's keychain.
-      </p>
+      <FocusHeading>Sign in to Latchkey</FocusHeading>
+      <p className="lead">{storageLead(storage)}</p>
       {reason && <ReasonNotice reason={reason} />}
-      {error && !(reason?.kind === 'signInFailed') && (
-        <Notice tone="error" title="Sign-in did not start" testId="sign-in-error">
-          <p>{error.message}</p>
-          <p className="muted">Error code: {error.code}</p>
-        </Notice>
-      )}
+      {error && !(reason?.kind === 'signInFailed') && <SignInFailure error={error} testId="sign-in-error" />}
+      <DraftKeptNotice />
       <div className="actions">
-        <button type="button" className="button button-primary" onClick={signIn} disabled={busy}>
-          {busy ? 'Opening your browser…' : 'Sign in'}
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => void signIn('same')}
+          disabled={busy !== null}
+        >
+          {busy === 'same' ? 'Contacting your provider…' : 'Sign in'}
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void signIn('other')}
+          disabled={busy !== null}
+          data-testid="sign-in-other-account"
+        >
+          Use a different account
         </button>
       </div>
+      <p className="muted">
+        “Use a different account” asks your provider to show its sign-in or account choice, even when your
+        browser is already signed in there.
+      </p>
     </main>
   );
 }

@@ -33,6 +33,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
           page.getByLabel('Copy this link into your browser').or(page.getByTestId('link-copied')),
         ).toBeVisible();
         await expectNoViolations(page, 'waiting for the browser');
+        await page.getByText('Signed in, but your browser says it cannot reach the page?').click();
+        await page.getByRole('button', { name: 'Finish signing in' }).click();
+        await expect(page.getByTestId('paste-callback').getByRole('alert')).toBeVisible();
+        await expectNoViolations(page, 'pasting the callback address, refused');
       });
       await expect(page.getByLabel('First name')).toBeVisible();
       await expectNoViolations(page, 'signed in');
@@ -52,9 +56,32 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await expect(page.getByRole('dialog')).toBeVisible();
       await expectNoViolations(page, 'unsaved changes dialog');
-      await page.getByRole('button', { name: 'Discard and sign out' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Sign out', exact: true }).click();
       await expect(page.getByRole('heading', { name: "You're signed out" })).toBeVisible();
       await expectNoViolations(page, 'signed out by the person');
+    });
+
+    test('the other theme, chosen in the app over the system one', async ({
+      launchApp,
+      browser,
+      provider,
+    }) => {
+      const app = await launchApp({ colorScheme });
+      const page = app.page;
+      const other = colorScheme === 'light' ? 'dark' : 'light';
+      await page.getByLabel('Theme').selectOption(other);
+      await expect(page.locator('html')).toHaveAttribute('data-theme', other);
+      await expectNoViolations(page, `signed out, ${other} chosen`);
+      await signIn(app, browser, provider);
+      await expect(page.getByLabel('First name')).toBeVisible();
+      await expectNoViolations(page, `signed in, ${other} chosen`);
+      await page.getByLabel('First name').fill('Unsaved');
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await expect(page.getByRole('dialog')).toBeVisible();
+      await expectNoViolations(page, `sign out everywhere with unsaved changes, ${other} chosen`);
+      await page.getByRole('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+      await expect(page.getByTestId('draft-kept')).toBeVisible();
+      await expectNoViolations(page, `signed out with a kept draft, ${other} chosen`);
     });
 
     test('restoring, offline and revoked', async ({ launchApp, browser, provider, appKind }) => {

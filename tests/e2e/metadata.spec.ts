@@ -75,7 +75,7 @@ test.describe('metadata', () => {
     await page.getByLabel('First name').fill('Unsaved');
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 
-    const dialog = page.getByRole('dialog', { name: 'Discard your unsaved changes?' });
+    const dialog = page.getByRole('dialog', { name: 'Sign out with unsaved changes?' });
     await expect(dialog).toBeVisible();
     await expect(dialog.getByRole('button', { name: 'Keep editing' })).toBeFocused();
     await page.keyboard.press('Escape');
@@ -92,8 +92,10 @@ test.describe('metadata', () => {
     await expect(page.getByLabel('First name')).toHaveValue('Unsaved');
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-    await dialog.getByRole('button', { name: 'Discard and sign out' }).click();
+    await expect(dialog).toContainText('kept in this window');
+    await dialog.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(screen(page, 'signed-out')).toBeVisible();
+    await expect(page.getByTestId('draft-kept')).toBeVisible();
     expect(await app.hasStoredSession()).toBe(false);
   });
 });

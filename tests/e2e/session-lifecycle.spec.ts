@@ -77,6 +77,12 @@ test.describe('signing out', () => {
   test('everywhere also ends the provider session in the browser', async ({ app, browser, provider }) => {
     await signIn(app, browser, provider);
     await app.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    // Asked first, and named for what it is: this computer and the provider's browser session.
+    const dialog = app.page.getByRole('dialog', { name: 'Sign out everywhere?' });
+    await expect(dialog).toContainText('removes your session from this computer');
+    await expect(dialog).toContainText('in your browser');
+    await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await dialog.getByRole('button', { name: 'Sign out everywhere' }).click();
     await expect(screen(app.page, 'signed-out')).toBeVisible();
     // RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2) opens in the browser.
     const logoutUrl = new URL(await app.nextExternalUrl());

@@ -55,6 +55,8 @@ export class ChromiumApp implements AppDriver {
   readonly kind = 'chromium';
   private readonly urls = new ExternalUrlQueue();
   private readonly keychainService = `latchkey-e2e-${randomUUID()}`;
+  /** How many times the page asked main to show the log folder. */
+  logFolderShown = 0;
   private services!: Services;
   private server!: RendererServer;
   private context!: BrowserContext;
@@ -99,6 +101,10 @@ export class ChromiumApp implements AppDriver {
         ...(this.options.keychainBackend ? { backend: this.options.keychainBackend } : {}),
       },
       openExternal: async (url) => this.urls.push(url),
+      // What "Show logs" asks of the shell (shell.openPath in the app): counted, nothing opened.
+      showLogs: async () => {
+        this.logFolderShown += 1;
+      },
       sessionOptions: { ...this.options.session },
       decorations: decorationsFor(
         origin,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { metadataKeySchema, metadataPatchSchema } from '../../../common/metadata';
-import { METADATA_LIMITS, METADATA_MESSAGES } from '../../../common/metadata-rules';
+import {
+  applyMetadataPatch,
+  METADATA_LIMITS,
+  METADATA_MESSAGES,
+  metadataBytes,
+} from '../../../common/metadata-rules';
 import { formFromMetadata, hasErrors, metadataPatch, validateForm } from '../../../renderer/metadata-form';
 import { countryFromInput, searchCountries } from '../../../renderer/country-search';
 import { COUNTRIES } from '../../../renderer/countries';
@@ -68,12 +73,17 @@ describe('metadata form', () => {
     ).toBe(METADATA_MESSAGES.keyCharacters);
   });
 
-  it('refuses a save whose merge with what is stored passes 16 KB, in the words main uses', () => {
+  it('refuses a save whose merge with what is stored passes 16 KB, saying how much is used and what to trim', () => {
     const long = 'x'.repeat(METADATA_LIMITS.stringLength);
     const stored = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`old_${i}`, long]));
     const form = formFromMetadata(stored);
     form.extras.push(...[1, 2, 3].map((i) => ({ id: 100 + i, key: `new_${i}`, value: long })));
-    expect(validateForm(stored, form).form).toBe(METADATA_MESSAGES.tooLarge);
+    const message = validateForm(stored, form).form!;
+    const used = metadataBytes(applyMetadataPatch(stored, metadataPatch(stored, form)));
+    expect(message).toContain(`would take ${(used / 1024).toFixed(1)} KB`);
+    expect(message).toContain(`at most ${(METADATA_LIMITS.totalBytes / 1024).toFixed(1)} KB`);
+    expect(message).toContain(`at least ${((used - METADATA_LIMITS.totalBytes) / 1024).toFixed(1)} KB`);
+    expect(message).toMatch(/the largest fields are "(old|new)_\d" \(\d+\.\d KB\) and "(old|new)_\d"/);
     form.firstName = long + 'x';
     expect(validateForm(stored, form).firstName).toBe(METADATA_MESSAGES.valueTooLong);
   });

@@ -103,3 +103,23 @@ describe('signOutWords', () => {
     ]);
   });
 });
+
+describe('sign out everywhere while the provider cannot be reached', () => {
+  it('says the sign-out page was not opened, and offers it for when the person is back online', () => {
+    const words = signOutWords({
+      thisComputer: 'removed',
+      revocation: {
+        outcome: 'notRevoked',
+        why: 'unreachable',
+        error: { code: 'NETWORK', message: 'x' },
+      },
+      providerSession: 'unreachable',
+    });
+    expect(words.tone).toBe('warning');
+    expect(words.offerProviderSignOut).toBe(true);
+    expect(words.sentences).toContain(
+      "Latchkey could not reach your provider, so it did not open your provider's sign-out page: your browser is still signed in there.",
+    );
+    expect(words.sentences.at(-1)).toMatch(/Once you are back online, use "Sign out at your provider"/);
+  });
+});

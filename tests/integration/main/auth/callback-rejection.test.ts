@@ -131,11 +131,11 @@ describe('the callback of this attempt', () => {
     expect(tokenRequests(suite.idp) - before).toBe(0);
   });
 
-  it('with error=access_denied (Cancel on the provider page) fails with PROVIDER_ERROR and makes no token request', async () => {
+  it('with error=access_denied (Cancel on the provider page) fails with LOGIN_DECLINED and makes no token request', async () => {
     const before = tokenRequests(suite.idp);
     const declining = openExternalWithBrowser(suite.browser, ada, { decline: true });
     const error = await rejectionOf(client.signIn({ openExternal: declining }));
-    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.code).toBe('LOGIN_DECLINED');
     expect(error.message).toMatch(/declined at the provider/);
     const landing = await declining.lastLogin();
     expect(new URL(landing.url).searchParams.get('error')).toBe('access_denied');

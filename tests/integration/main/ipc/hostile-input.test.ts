@@ -114,6 +114,12 @@ const NEAR_VALID: Record<MethodName, fc.Arbitrary<unknown>> = Object.fromEntries
 NEAR_VALID.signOut = fc
   .tuple(fc.oneof(fc.boolean(), anything), fc.array(fc.tuple(key, jsonish), { maxLength: 2 }))
   .map(([everywhere, extra]) => objectWith([['everywhere', everywhere], ...extra]));
+NEAR_VALID.submitCallbackUrl = fc
+  .tuple(
+    fc.oneof(fc.string({ maxLength: 60 }), fc.constant(''), fc.constant('x'.repeat(4097)), anything),
+    fc.array(fc.tuple(key, jsonish), { maxLength: 2 }),
+  )
+  .map(([url, extra]) => objectWith([['url', url], ...extra]));
 NEAR_VALID.updateMetadata = fc
   .tuple(
     fc.array(fc.tuple(key, jsonish), { maxLength: 5 }),
@@ -131,6 +137,14 @@ const VALID: Record<MethodName, fc.Arbitrary<unknown>> = Object.fromEntries(
   METHOD_NAMES.map((name) => [name, fc.constant<unknown>(undefined)]),
 ) as Record<MethodName, fc.Arbitrary<unknown>>;
 VALID.signOut = fc.boolean().map((everywhere) => ({ everywhere }));
+// A well-formed paste with nothing pending (or a wrong state): refused with LOGIN_REJECTED, changing nothing.
+VALID.submitCallbackUrl = fc
+  .oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.webUrl())
+  .map((url) => ({ url }));
+// A well-formed paste with nothing pending (or a wrong state): refused with LOGIN_REJECTED, changing nothing.
+VALID.submitCallbackUrl = fc
+  .oneof(fc.string({ minLength: 1, maxLength: 80 }), fc.webUrl())
+  .map((url) => ({ url }));
 VALID.updateMetadata = fc
   .tuple(
     fc.constantFrom('first_name', 'last_name', 'country', 'favourite_colour'),

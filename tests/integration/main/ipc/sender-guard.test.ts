@@ -23,6 +23,8 @@ afterAll(() => h.close());
 const VALID_INPUT: Record<MethodName, unknown> = {
   getSessionState: undefined,
   signIn: undefined,
+  signInAnotherAccount: undefined,
+  submitCallbackUrl: { url: 'http://127.0.0.1:1/callback?code=c&state=s' },
   cancelSignIn: undefined,
   reopenSignInPage: undefined,
   recheckSession: undefined,
@@ -32,6 +34,7 @@ const VALID_INPUT: Record<MethodName, unknown> = {
   updateMetadata: { patch: { country: 'XX' } },
   authorizeAccountAccess: undefined,
   getDiagnostics: undefined,
+  showLogs: undefined,
 };
 
 function subFrameEvent(): InvokeEventLike {

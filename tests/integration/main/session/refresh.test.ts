@@ -185,7 +185,8 @@ describeOnPrivateKeyring('refresh', () => {
       storage: {
         kind: 'memory',
         problem: { code: 'KEYCHAIN_UNAVAILABLE', message: expect.stringMatching(/locked/) },
-        remedy: expect.stringMatching(/GNOME Keyring or KWallet/),
+        // A locked keyring is answered with unlocking it, not with installing one.
+        remedy: expect.stringMatching(/^Unlock your keyring/),
       },
     });
     expect(store.stats().writes).toBe(3); // one try and two retries

@@ -296,10 +296,10 @@ describeOnPrivateKeyring('sign-in and sign-out', () => {
 
     const error = await manager.signIn().catch((e: unknown) => e);
 
-    expect(error).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(error).toMatchObject({ code: 'LOGIN_DECLINED' });
     expect(manager.getState()).toMatchObject({
       status: 'signedOut',
-      reason: { kind: 'signInFailed', error: { code: 'PROVIDER_ERROR' } },
+      reason: { kind: 'signInFailed', error: { code: 'LOGIN_DECLINED' } },
     });
     expect(store.stats().writes).toBe(0);
     expect(requestsSince(suite.idp, mark)).not.toContain(TOKEN_POST);

@@ -129,9 +129,12 @@ describe('the authorization request', () => {
   };
 
   /** The authorization URL a sign-in builds (on saved metadata: no request), then the attempt is cancelled. */
-  async function authorizationUrl(overrides: Partial<ProviderSettings>): Promise<URL> {
+  async function authorizationUrl(
+    overrides: Partial<ProviderSettings>,
+    options: { chooseAccount?: boolean; metadata?: Partial<ProviderMetadata> } = {},
+  ): Promise<URL> {
     const client = createAuthClient({ ...settings, ...overrides }, { fetch: recordingFetch });
-    client.useSavedMetadata(saved);
+    client.useSavedMetadata({ ...saved, ...options.metadata });
     const controller = new AbortController();
     let url = '';
     const attempt = client.signIn({
@@ -141,10 +144,31 @@ describe('the authorization request', () => {
         controller.abort();
       },
       signal: controller.signal,
+      chooseAccount: options.chooseAccount,
     });
     expect(await codeOf(attempt)).toBe('LOGIN_CANCELLED');
     return new URL(url);
   }
+
+  it('"Use a different account" asks for select_account where discovery lists it, else login; with consent, space-separated (OIDC Core §3.1.2.1)', async () => {
+    const offline = ['openid', 'offline_access'];
+    const listed = { prompt_values_supported: ['none', 'login', 'consent', 'select_account'] };
+    const prompt = async (
+      scopes: string[],
+      metadata?: Partial<ProviderMetadata>,
+      offlineAccessPrompt = true,
+    ) =>
+      (
+        await authorizationUrl({ scopes, offlineAccessPrompt }, { chooseAccount: true, metadata })
+      ).searchParams.get('prompt');
+    expect(await prompt(offline, listed)).toBe('select_account consent');
+    expect(await prompt(offline)).toBe('login consent');
+    expect(await prompt(offline, { prompt_values_supported: ['none', 'login', 'consent'] })).toBe(
+      'login consent',
+    );
+    expect(await prompt(['openid'], listed)).toBe('select_account');
+    expect(await prompt(offline, undefined, false)).toBe('login');
+  });
 
   it('asks for offline_access with prompt=consent (OIDC Core §11), unless turned off or not asked for', async () => {
     const offline = ['openid', 'offline_access'];

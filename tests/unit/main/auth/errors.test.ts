@@ -196,7 +196,7 @@ describe('toAuthError', () => {
     expect(error.message).toContain('invalid_client');
   });
 
-  it('access_denied in the authorization response → PROVIDER_ERROR saying the sign-in was declined', () => {
+  it('access_denied in the authorization response → LOGIN_DECLINED saying the sign-in was declined', () => {
     const params = new URLSearchParams({
       error: 'access_denied',
       error_description: 'End-User aborted interaction',
@@ -206,7 +206,7 @@ describe('toAuthError', () => {
       new AuthorizationResponseError('authorization response from the server is an error', { cause: params }),
       'codeExchange',
     );
-    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.code).toBe('LOGIN_DECLINED');
     expect(error.message).toBe(
       'Sign-in was declined at the provider: End-User aborted interaction. You can try again.',
     );

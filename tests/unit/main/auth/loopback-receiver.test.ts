@@ -67,6 +67,47 @@ describe('startLoopbackReceiver', () => {
     expect(await response.text()).toContain("You're signed in — return to Latchkey");
   });
 
+  it('a pasted callback address with a wrong state is refused by the same rule and changes nothing; the right one is accepted', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    let settled = false;
+    void receiver.callback.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const refused = (text: string) => {
+      try {
+        receiver!.submitPasted(text);
+      } catch (error) {
+        return isLatchkeyError(error) ? `${error.code}: ${error.message}` : 'not a LatchkeyError';
+      }
+      return 'accepted';
+    };
+    expect(refused(`${receiver.redirectUri}?code=abc&state=not-this-attempt`)).toBe(
+      'LOGIN_REJECTED: This sign-in response does not belong to the sign-in Latchkey is waiting for. Nothing was changed.',
+    );
+    expect(refused(`${receiver.redirectUri}?code=abc`)).toMatch(
+      /^LOGIN_REJECTED: This sign-in response does not belong/,
+    );
+    expect(refused(`http://127.0.0.1:1/callback?code=abc&state=${STATE}`)).toBe(
+      'LOGIN_REJECTED: This is not a Latchkey sign-in address.',
+    );
+    expect(refused(`${receiver.redirectUri.replace('/callback', '/other')}?state=${STATE}`)).toMatch(
+      /not a Latchkey sign-in address/,
+    );
+    expect(refused('not an address')).toMatch(/^LOGIN_REJECTED: That is not a web address/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    // Still listening: the browser's request would still be accepted, and so is the right paste.
+    expect(refused(`  ${receiver.redirectUri}?code=abc&state=${STATE}  `)).toBe('accepted');
+    const url = await receiver.callback;
+    expect(url.searchParams.get('code')).toBe('abc');
+    // Once accepted, a second paste (or request) changes nothing.
+    expect(refused(`${receiver.redirectUri}?code=other&state=${STATE}`)).toMatch(
+      /not waiting for a sign-in response/,
+    );
+    await receiver.finish({ ok: true });
+  });
+
   it('answers the held callback with the error page (escaped) when finished with a failure', async () => {
     receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
     const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);

@@ -319,6 +319,30 @@ describe('main/electron/app.ts', () => {
     }
   });
 
+  it('"Show logs" opens the log folder with shell.openPath, and says so when the desktop cannot', async () => {
+    useProvider();
+    const { electron, running } = await launch();
+    const app = running!;
+    try {
+      const window = electron.BrowserWindow.instances.at(-1) as FakeBrowserWindow;
+      const invoke = (channel: string) =>
+        electron.ipcHandlers.get(channel)!(invokeEventFrom(window), undefined);
+      expect(await invoke(CHANNELS.showLogs)).toEqual({ ok: true, value: undefined });
+      expect(electron.shell.openPath).toHaveBeenCalledWith(electron.app.getPath('logs'));
+      // shell.openPath resolves with an error message instead of rejecting.
+      electron.shell.openPath.mockResolvedValueOnce('No application is registered for folders');
+      expect(await invoke(CHANNELS.showLogs)).toEqual({
+        ok: false,
+        error: {
+          code: 'NOT_FOUND',
+          message: 'The log folder could not be opened (No application is registered for folders).',
+        },
+      });
+    } finally {
+      app.lifecycle.stop();
+    }
+  });
+
   it("every request to the provider and its users API goes through Electron's net (Chromium's network stack)", async () => {
     useProvider();
     process.env.LATCHKEY_SCOPES = DEFAULT_SCOPE;

@@ -45,7 +45,9 @@ describe('registerIpcHandlers (main/electron/ipc.ts)', () => {
           ? { everywhere: false }
           : name === 'updateMetadata'
             ? { patch: { a: 1 } }
-            : undefined;
+            : name === 'submitCallbackUrl'
+              ? { url: 'http://127.0.0.1:1/callback?state=s&code=c' }
+              : undefined;
       const listener = registered.get(CHANNELS[name])!;
       await expect(listener(eventFrom(`${APP_ORIGIN}/index.html`), input)).resolves.toEqual({
         ok: true,

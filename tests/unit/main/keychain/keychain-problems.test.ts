@@ -32,7 +32,20 @@ describe('keychain problems', () => {
 
   it('gives a remedy for each OS', () => {
     expect(keychainRemedy('linux')).toMatch(/GNOME Keyring or KWallet, with libsecret/);
+    expect(keychainRemedy('linux')).not.toMatch(/sudo|apt/);
     expect(keychainRemedy('darwin')).toMatch(/Keychain Access/);
     expect(keychainRemedy('win32')).toMatch(/Credential Manager/);
+  });
+
+  it('answers a locked keyring with unlocking it, never with installing packages', () => {
+    const locked = keychainError(
+      'save your session',
+      new Error('Cannot create an item in a locked collection'),
+    );
+    const remedy = keychainRemedy('linux', locked.toInfo());
+    expect(remedy).toMatch(/Unlock your keyring/);
+    expect(remedy).not.toMatch(/install/i);
+    const silent = keychainTimeout('read your session', 3000);
+    expect(keychainRemedy('linux', silent.toInfo())).toMatch(/Unlock your keyring/);
   });
 });

@@ -605,6 +605,31 @@ describe('signing out', () => {
     });
   });
 
+  it('everywhere while offline removes the session here and opens no unreachable page, and says so', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.manager.getState().status).toBe('offline');
+    const report = await r.manager.signOut({ everywhere: true });
+    expect(r.opened).toEqual([]);
+    expect(report).toMatchObject({ thisComputer: 'removed', providerSession: 'unreachable' });
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('everywhere whose revocation finds the provider unreachable opens no page either', async () => {
+    const r = await signedInRig();
+    r.provider.script.revokeGrant = () => ({
+      revoked: false,
+      reason: 'failed',
+      error: PROVIDER_FAILURES.network(),
+    });
+    const report = await r.manager.signOut({ everywhere: true });
+    expect(r.opened).toEqual([]);
+    expect(report.providerSession).toBe('unreachable');
+  });
+
   it('reports what was done, and the signed-out state carries the same report once it is known', async () => {
     const r = await signedInRig();
     const revocation = held<RevocationOutcome>();
@@ -819,6 +844,31 @@ describe('signing in', () => {
       expect(r.opened).toHaveLength(opened);
     },
   );
+
+  it('repeated "Open the page again" within two seconds opens one tab; later it opens again', async () => {
+    const r = rig();
+    completeWith(r);
+    const signingIn = r.manager.signIn().catch(() => undefined);
+    await flush();
+    const first = r.opened.length;
+    await Promise.all([r.manager.reopenSignInPage(), r.manager.reopenSignInPage()]);
+    await r.manager.reopenSignInPage();
+    expect(r.opened).toHaveLength(first + 1);
+    await r.clock.advance(2_000);
+    await r.manager.reopenSignInPage();
+    expect(r.opened).toHaveLength(first + 2);
+    r.manager.cancelSignIn();
+    await signingIn;
+  });
+
+  it('a pasted callback with nothing pending is refused and changes nothing', async () => {
+    const r = rig();
+    const before = r.manager.getState();
+    expect(() => r.manager.submitCallbackUrl('http://127.0.0.1:1/callback?code=c&state=s')).toThrow(
+      expect.objectContaining({ code: 'LOGIN_REJECTED' }),
+    );
+    expect(r.manager.getState()).toEqual(before);
+  });
 
   it('cancel: signed out with no reason, and a grant that arrives late is revoked, not kept', async () => {
     const r = rig();
