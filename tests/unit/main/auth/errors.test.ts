@@ -303,6 +303,141 @@ describe('toAuthError', () => {
   });
 });
 
+describe('toAuthError: which failures keep the session (the network) and which do not', () => {
+  const socketError = (code: string) => Object.assign(new Error(`socket ${code}`), { code });
+
+  it.each(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET'])(
+    'a bare socket error %s is the network: you stay signed in',
+    (code) => {
+      const error = map(socketError(code), 'refresh');
+      expect(error.code).toBe('NETWORK');
+      expect(error.message).toContain('You stay signed in');
+    },
+  );
+
+  it.each(['EPERM', 'ENOENT', 'ERR_SOMETHING', 'XECONNRESET', 'OAUTH-ish'])(
+    'an error with code %s is not the network: a bug, not an outage to wait out',
+    (code) => {
+      expect(map(socketError(code), 'refresh').code).toBe('INTERNAL');
+    },
+  );
+
+  it("openid-client's own argument errors (TypeError ERR_INVALID_ARG_*) are bugs, not the network", () => {
+    const argument = Object.assign(new TypeError('"input" must be a string'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    expect(map(argument, 'refresh').code).toBe('INTERNAL');
+    expect(map(new TypeError('fetch failed'), 'refresh').code).toBe('NETWORK');
+    expect(map(new DOMException('aborted', 'AbortError'), 'refresh').code).toBe('NETWORK');
+    expect(map(new DOMException('bad', 'SyntaxError'), 'refresh').code).toBe('INTERNAL');
+  });
+
+  it('a fetch failure says whether it timed out or the connection failed', () => {
+    expect(map(new DOMException('timed out', 'TimeoutError'), 'userinfo').message).toContain(
+      'the request timed out',
+    );
+    expect(map(new TypeError('fetch failed'), 'userinfo').message).toContain('the connection failed');
+  });
+
+  it('a cause chain that loops back on itself is walked a bounded number of steps (no hang)', () => {
+    const cyclic = new Error('looping');
+    Object.defineProperty(cyclic, 'cause', { value: cyclic });
+    expect(map(cyclic, 'refresh').code).toBe('INTERNAL');
+    const parse = wrapped('OAUTH_PARSE_ERROR', 'failed to parse "response" body as JSON', undefined);
+    const inner = parse.cause as Error;
+    const loop = new TypeError('terminated');
+    Object.defineProperty(loop, 'cause', { value: loop });
+    Object.defineProperty(inner, 'cause', { value: loop });
+    expect(map(parse, 'refresh').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('a socket code deep in a cause chain still counts, within the bound the walk keeps', () => {
+    const nested = (depth: number) => {
+      let error: Error = socketError('ECONNRESET');
+      for (let i = 0; i < depth; i += 1) error = new Error(`level ${i}`, { cause: error });
+      return wrapped('OAUTH_PARSE_ERROR', 'failed to parse "response" body as JSON', error);
+    };
+    expect(map(nested(2), 'refresh').code).toBe('NETWORK');
+    // Five links down is past the bound: a malformed answer, not a network failure.
+    expect(map(nested(6), 'refresh').code).toBe('PROVIDER_ERROR');
+  });
+});
+
+describe('toAuthError: one status, different meanings for different calls', () => {
+  it('a 404 means a wrong issuer only for discovery; elsewhere it is an answer without meaning', () => {
+    expect(map(notConform(404), 'discovery').code).toBe('CONFIG_INVALID');
+    for (const operation of ['userinfo', 'codeExchange', 'revoke'] as const) {
+      const error = map(notConform(404), operation);
+      expect(error.code).toBe('PROVIDER_ERROR');
+      expect(error.message).toContain('HTTP 404');
+    }
+    // A discovery failure that is not a 404 is not a wrong issuer either.
+    expect(map(notConform(410), 'discovery').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('a 403 is a missing scope only from userinfo; a 401 is a refused access token only there', () => {
+    const forbidden = map(notConform(403), 'userinfo');
+    expect(forbidden.code).toBe('FORBIDDEN');
+    expect(forbidden.message).toContain('refused to share the profile');
+    for (const operation of ['codeExchange', 'revoke', 'discovery'] as const) {
+      expect(map(notConform(403), operation).code).toBe('PROVIDER_ERROR');
+      expect(map(notConform(401), operation).code).toBe('PROVIDER_ERROR');
+    }
+  });
+
+  it('another error in the authorization response names the error instead of "declined"', () => {
+    const params = new URLSearchParams({ error: 'login_required', state: 's' });
+    const error = map(
+      new AuthorizationResponseError('authorization response from the server is an error', { cause: params }),
+      'authorization',
+    );
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toBe('The provider could not sign you in (login_required).');
+    const declined = map(
+      new AuthorizationResponseError('authorization response from the server is an error', {
+        cause: new URLSearchParams({ error: 'access_denied', state: 's' }),
+      }),
+      'authorization',
+    );
+    expect(declined.message).toBe('Sign-in was declined at the provider. You can try again.');
+  });
+
+  it('a failed check of another claim or attribute names the check, not nonce or another user', () => {
+    const audience = map(
+      wrapped('OAUTH_JWT_CLAIM_COMPARISON_FAILED', 'unexpected JWT "aud" (audience) claim value', {
+        claim: 'aud',
+      }),
+      'codeExchange',
+    );
+    expect(audience.code).toBe('PROVIDER_ERROR');
+    expect(audience.message).toBe('The provider\'s ID token failed the "aud" check.');
+    const attribute = map(
+      wrapped('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED', 'unexpected "response" body "x" property value', {
+        attribute: 'x',
+      }),
+      'userinfo',
+    );
+    expect(attribute.message).toBe("The provider's answer failed a check while reading the profile.");
+  });
+
+  it("an ID token outside its validity (clock skew) tells the person to check this computer's clock", () => {
+    const skew = map(
+      wrapped(
+        'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+        'unexpected JWT "iat" (issued at) claim value, it is in the future',
+        {
+          claim: 'iat',
+        },
+      ),
+      'codeExchange',
+    );
+    expect(skew.code).toBe('PROVIDER_ERROR');
+    expect(skew.message).toBe(
+      "The provider's ID token is expired or not yet valid. Check this computer's clock.",
+    );
+  });
+});
+
 describe('answerExcerpt', () => {
   it('reads a short, plain, single-line excerpt of a body without JSON, with the request secrets cut out', async () => {
     const page =

@@ -77,6 +77,16 @@ describe('IPC sender guard', () => {
     expect(checkSender(eventFrom(other, { mainFrame: main }), trusted).allowed).toBe(false);
   });
 
+  it("refuses a frame with the main frame's routing id in another renderer process", () => {
+    // Routing ids are per process: (processId, routingId) together name a frame.
+    const main = frame(`${APP_ORIGIN}/index.html`, { processId: 3, routingId: 1 });
+    const elsewhere = frame(`${APP_ORIGIN}/index.html`, { processId: 4, routingId: 1 });
+    expect(checkSender(eventFrom(elsewhere, { mainFrame: main }), trusted)).toEqual({
+      allowed: false,
+      reason: "the sender is not its window's main frame",
+    });
+  });
+
   it('refuses a frame without ids that is not the main frame object', () => {
     const main: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null };
     const copy: SenderFrameLike = { ...main };

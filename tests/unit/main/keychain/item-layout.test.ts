@@ -63,6 +63,30 @@ describe('item layout', () => {
     expect(isChunkAccountOf(`${MAIN}#x`, chunkAccount(MAIN, '0a1b2c3d', 0))).toBe(false);
   });
 
+  it("never counts another client's chunks as ours, even when its account has the same length", () => {
+    // Same issuer, another client id of the same length: only the prefix tells the two apart.
+    const other = 'https://tenant.example|clienT';
+    expect(other.length).toBe(MAIN.length);
+    expect(isChunkAccountOf(MAIN, chunkAccount(other, '0a1b2c3d', 0))).toBe(false);
+    expect(isChunkAccountOf(other, chunkAccount(MAIN, '0a1b2c3d', 0))).toBe(false);
+  });
+
+  it('recognises chunk 10 and beyond, and nothing but a generation and an index after the prefix', () => {
+    for (const index of [0, 9, 10, 31, 123]) {
+      expect(isChunkAccountOf(MAIN, chunkAccount(MAIN, '0a1b2c3d', index)), String(index)).toBe(true);
+    }
+    for (const tail of [
+      'x0a1b2c3d:4',
+      '0a1b2c3d:4x',
+      '0a1b2c3d:',
+      '0a1b2c3:4',
+      '0A1B2C3D:4',
+      '0a1b2c3d4:4',
+    ]) {
+      expect(isChunkAccountOf(MAIN, `${MAIN}#chunk:${tail}`), tail).toBe(false);
+    }
+  });
+
   it('reads a manifest only when it is well formed', () => {
     const plan = planSplit(MAIN, 'q'.repeat(900), 512);
     expect(parseManifest(plan.manifestText)).toEqual(plan.manifest);
@@ -88,6 +112,16 @@ describe('item layout', () => {
     expect(parseManifest(manifest({ chunks: 1000, length: 1_000_000 }))).toBeNull();
     expect(parseManifest(manifest({ length: MAX_VALUE_CHARS + 1 }))).toBeNull();
     expect(parseManifest(manifest({ chunks: 30, length: 10 }))).toBeNull();
+    expect(parseManifest(manifest({ chunks: 0, length: 0 }))).toBeNull();
+    expect(parseManifest(manifest({ chunks: 1.5 }))).toBeNull();
+    expect(parseManifest(manifest({ v: 2 }))).toBeNull();
+    // The generation and checksum are exactly lower-case hex of their length, nothing around them.
+    for (const generation of ['0a1b2c3d0', 'x0a1b2c3d', '0a1b2c3', '0A1B2C3D']) {
+      expect(parseManifest(manifest({ generation })), generation).toBeNull();
+    }
+    for (const sha256 of [`${'f'.repeat(64)}0`, `x${'f'.repeat(64)}`, 'f'.repeat(63), 'F'.repeat(64)]) {
+      expect(parseManifest(manifest({ sha256 })), sha256).toBeNull();
+    }
     expect(parseManifest(manifest({ padding: 'x'.repeat(1000) }))).toBeNull();
   });
 
