@@ -97,6 +97,7 @@ function listenOn(server: ReturnType<typeof createServer>, port: number): Promis
     const onError = (error: NodeJS.ErrnoException) => reject(error);
     server.once('error', onError);
     // exclusive: never share the port with another process through the cluster module.
+    // Stryker disable next-line BooleanLiteral: equivalent in Latchkey, which runs no cluster: `exclusive` only decides whether cluster workers share a handle (https://nodejs.org/api/net.html#serverlistenoptions-callback)
     server.listen({ port, host: LOOPBACK_HOST, exclusive: true }, () => {
       server.off('error', onError);
       resolve();
@@ -156,8 +157,13 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
   callback.catch(() => undefined);
 
   let port = 0;
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 10_000 }, (req, res) =>
-    handle(req, res),
+  // A request gets 10 s to arrive whole (a connection trickling headers would hold the port).
+  // Node enforces both bounds only when it checks its connections, every 30 s by default
+  // (`connectionsCheckingInterval`, https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener):
+  // checked every second, the bound is 10 s rather than up to 40.
+  const server = createServer(
+    { requestTimeout: 10_000, headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    (req, res) => handle(req, res),
   );
   server.maxHeadersCount = 50;
 

@@ -281,6 +281,24 @@ describe('the end of an attempt', () => {
   });
 });
 
+describe('a connection that never finishes its request (slow loris)', () => {
+  it('is cut off with 408 after the 10 s bound, and the attempt still takes the real callback', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 25_000 });
+    const socket = await openSocket(receiver.port);
+    // Headers that never end: without the bound the port stays held for Node's 5 minutes.
+    const answer = rawRequest(
+      receiver.port,
+      `GET /callback?state=${STATE} HTTP/1.1\r\nHost: 127.0.0.1:${receiver.port}\r\n`,
+      socket,
+    );
+    expect(await answer).toMatch(/^HTTP\/1\.1 408/);
+    const real = fetch(`${receiver.redirectUri}?code=real&state=${STATE}`);
+    expect((await receiver.callback).searchParams.get('code')).toBe('real');
+    await receiver.finish({ ok: true });
+    expect((await real).status).toBe(200);
+  }, 25_000);
+});
+
 describe('loopback pages', () => {
   const pages = { success: successPage(), error: errorPage('Something <script>alert(1)</script> happened') };
 
