@@ -357,9 +357,10 @@ describe('toAuthError: which failures keep the session (the network) and which d
       for (let i = 0; i < depth; i += 1) error = new Error(`level ${i}`, { cause: error });
       return wrapped('OAUTH_PARSE_ERROR', 'failed to parse "response" body as JSON', error);
     };
-    expect(map(nested(2), 'refresh').code).toBe('NETWORK');
-    // Five links down is past the bound: a malformed answer, not a network failure.
-    expect(map(nested(6), 'refresh').code).toBe('PROVIDER_ERROR');
+    // The walk looks at five links below the error: the socket error is the fifth link of nested(3).
+    expect(map(nested(3), 'refresh').code).toBe('NETWORK');
+    // One link further is past the bound: a malformed answer, not a network failure.
+    expect(map(nested(4), 'refresh').code).toBe('PROVIDER_ERROR');
   });
 });
 
@@ -435,6 +436,121 @@ describe('toAuthError: one status, different meanings for different calls', () =
     expect(skew.message).toBe(
       "The provider's ID token is expired or not yet valid. Check this computer's clock.",
     );
+  });
+});
+
+describe('toAuthError: what each refusal says', () => {
+  it('invalid_grant refuses the sign-in code in a code exchange, and is just an answer elsewhere', () => {
+    const exchange = map(bodyError(400, 'invalid_grant', 'code reused'), 'codeExchange');
+    expect(exchange.code).toBe('PROVIDER_ERROR');
+    expect(exchange.message).toBe(
+      'The provider refused the sign-in code (invalid_grant): code reused. Please try again.',
+    );
+    const revoke = map(bodyError(400, 'invalid_grant'), 'revoke');
+    expect(revoke.message).toBe('The provider answered "invalid_grant" while revoking the session.');
+    const other = map(bodyError(400, 'invalid_request'), 'codeExchange');
+    expect(other.message).toBe('The provider answered "invalid_request" while completing the sign-in.');
+  });
+
+  it('a refused refresh says whether the provider ended the session or refused to renew it', () => {
+    const ended = map(bodyError(400, 'invalid_grant'), 'refresh');
+    expect(ended.code).toBe('SESSION_EXPIRED');
+    expect(ended.message).toContain('The provider ended your session');
+    const refused = map(bodyError(400, 'invalid_request', 'unknown token'), 'refresh');
+    expect(refused.code).toBe('SESSION_EXPIRED');
+    expect(refused.message).toContain('refused to renew your session (invalid_request: unknown token)');
+    // The same refusal in a WWW-Authenticate challenge instead of a JSON body.
+    expect(map(challenge(400, 'invalid_grant'), 'refresh').code).toBe('SESSION_EXPIRED');
+  });
+
+  it('any other refresh answer keeps the session and says what the provider answered', () => {
+    const scope = map(bodyError(400, 'invalid_scope'), 'refresh');
+    expect(scope.code).toBe('PROVIDER_ERROR');
+    expect(scope.message).toBe('The provider answered "invalid_scope" while renewing the session.');
+    const forbidden = map(notConform(403), 'refresh');
+    expect(forbidden.code).toBe('PROVIDER_ERROR');
+    expect(forbidden.message).toBe(
+      'The provider answered HTTP 403 with an empty body while renewing the session.',
+    );
+    expect(refreshRefusal(300, 'invalid_grant')).toBe('transient');
+    expect(refreshRefusal(299, 'invalid_grant')).toBe('grant-dead');
+  });
+
+  it('a challenge from another endpoint names its status and error, or only its status', () => {
+    expect(map(challenge(401, 'invalid_client'), 'codeExchange').message).toBe(
+      'The provider refused the request (HTTP 401 invalid_client) while completing the sign-in.',
+    );
+    const bare = new WWWAuthenticateChallengeError('challenge', {
+      cause: [],
+      response: new Response(null, { status: 401 }),
+    });
+    expect(map(bare, 'revoke').message).toBe(
+      'The provider refused the request (HTTP 401) while revoking the session.',
+    );
+  });
+
+  it('openid-client checks without details still get a sentence, never a crash', () => {
+    const bareCheck = (code: string) => Object.assign(new ClientError('check failed'), { code });
+    expect(map(bareCheck('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'), 'userinfo').message).toBe(
+      "The provider's answer failed a check while reading the profile.",
+    );
+    expect(map(bareCheck('OAUTH_JWT_CLAIM_COMPARISON_FAILED'), 'codeExchange').message).toBe(
+      'The provider\'s ID token failed the "claim" check.',
+    );
+    const notConformWithoutResponse = bareCheck('OAUTH_RESPONSE_IS_NOT_CONFORM');
+    expect(map(notConformWithoutResponse, 'discovery').message).toBe(
+      'The provider sent an answer that is not valid JSON while reading the provider configuration.',
+    );
+    expect(map(new ClientError('no code at all'), 'refresh').code).toBe('INTERNAL');
+  });
+
+  it("an unknown check names oauth4webapi's own message, not openid-client's generic one", () => {
+    const error = map(
+      wrapped('OAUTH_SOMETHING_NEW', 'unexpected "x" response parameter', undefined),
+      'refresh',
+    );
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toBe(
+      'The provider\'s answer failed a check while renewing the session: unexpected "x" response parameter.',
+    );
+  });
+
+  it('timeouts and aborts say which', () => {
+    expect(map(Object.assign(new ClientError('t'), { code: 'OAUTH_TIMEOUT' }), 'refresh').message).toContain(
+      'the request timed out',
+    );
+    expect(map(Object.assign(new ClientError('a'), { code: 'OAUTH_ABORT' }), 'refresh').message).toContain(
+      'the request was aborted',
+    );
+    const parse = (cause: unknown) => wrapped('OAUTH_PARSE_ERROR', 'failed to parse', cause);
+    expect(map(parse(new DOMException('aborted', 'AbortError')), 'userinfo').message).toContain(
+      'the connection broke off mid-answer',
+    );
+    // An Error merely named like a DOMException is not one.
+    const lookalike = Object.assign(new Error('x'), { name: 'TimeoutError' });
+    expect(map(parse(lookalike), 'userinfo').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('anything thrown that is not an Error maps to INTERNAL', () => {
+    expect(map(null, 'refresh').code).toBe('INTERNAL');
+    expect(map('boom', 'refresh').code).toBe('INTERNAL');
+  });
+});
+
+describe('safeCause keeps facts for the log', () => {
+  it('names the class, code, status and OAuth error, and a system code only when there is one', () => {
+    const error = Object.assign(new Error('refused'), { code: 'E_X', status: 400, error: 'invalid_grant' });
+    expect(safeCause(error).message).toBe('Error: refused (code=E_X, status=400, error=invalid_grant)');
+    expect(safeCause(new Error('plain')).message).toBe('Error: plain');
+    expect(safeCause('boom').message).toBe('non-Error thrown: string');
+  });
+
+  it("keeps the original stack's frames under its own first line", () => {
+    const error = new Error('with a stack');
+    const frames = (error.stack ?? '').split('\n').slice(1);
+    const stack = (safeCause(error).stack ?? '').split('\n');
+    expect(stack[0]).toBe('Error: Error: with a stack');
+    expect(stack.slice(1)).toEqual(frames);
   });
 });
 

@@ -250,14 +250,14 @@ describe('the end of an attempt', () => {
     const controller = new AbortController();
     receiver = await startLoopbackReceiver({
       expectedState: STATE,
-      timeoutMs: 150,
+      timeoutMs: 2_000,
       signal: controller.signal,
     });
     const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
     await receiver.callback;
     // The code exchange takes longer than the wait for the browser, and the sign-in is cancelled
     // meanwhile: the held request still gets the answer the exchange decides.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
     controller.abort();
     await receiver.finish({ ok: true });
     expect((await answer).status).toBe(200);
@@ -278,6 +278,86 @@ describe('the end of an attempt', () => {
     // A finish after the stop changes nothing: the browser already has its page.
     await receiver.finish({ ok: true });
     expect(await listening(receiver.port)).toBe(false);
+  });
+});
+
+describe('where the receiver cannot listen', () => {
+  async function squat(): Promise<{ port: number; release: () => Promise<unknown> }> {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (squatter.address() as AddressInfo).port,
+      release: () => new Promise((resolve) => squatter.close(resolve)),
+    };
+  }
+
+  it('every fixed port taken: one error naming them all, asking to close the apps using them', async () => {
+    const [a, b] = [await squat(), await squat()];
+    try {
+      const error = await startLoopbackReceiver({
+        expectedState: STATE,
+        timeoutMs: 5_000,
+        ports: [a.port, b.port],
+      }).catch((caught: unknown) => caught);
+      expect(isLatchkeyError(error, 'LOOPBACK_UNAVAILABLE')).toBe(true);
+      expect((error as Error).message).toContain(`ports ${a.port}, ${b.port} on 127.0.0.1 are all in use`);
+      expect((error as Error).message).toContain('Close the app using them');
+    } finally {
+      await Promise.all([a.release(), b.release()]);
+    }
+  });
+
+  it('a port that cannot be listened on at all (not "in use") fails at once with its reason', async () => {
+    const error = await startLoopbackReceiver({
+      expectedState: STATE,
+      timeoutMs: 5_000,
+      ports: [70_000, 0],
+    }).catch((caught: unknown) => caught);
+    expect(isLatchkeyError(error, 'LOOPBACK_UNAVAILABLE')).toBe(true);
+    expect((error as Error).message).toContain('cannot listen on 127.0.0.1 (ERR_SOCKET_BAD_PORT)');
+  });
+});
+
+describe('the held request and the port', () => {
+  it('once the callback is accepted, the port takes no new connection', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
+    await receiver.callback;
+    await expect(fetch(`${receiver.redirectUri}?code=again&state=${STATE}`)).rejects.toThrow(TypeError);
+    await receiver.finish({ ok: true });
+    expect((await answer).status).toBe(200);
+  });
+
+  it('a cancel that lands while the port is being bound still cancels the attempt', async () => {
+    const controller = new AbortController();
+    const starting = startLoopbackReceiver({
+      expectedState: STATE,
+      timeoutMs: 5_000,
+      signal: controller.signal,
+    });
+    controller.abort();
+    receiver = await starting;
+    const error = await receiver.callback.catch((caught: unknown) => caught);
+    expect(isLatchkeyError(error, 'LOGIN_CANCELLED')).toBe(true);
+  });
+
+  it('finish before any callback arrived closes the receiver without an answer to give', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    await expect(receiver.finish({ ok: false, message: 'gave up' })).resolves.toBeUndefined();
+    await expect(fetch(receiver.redirectUri)).rejects.toThrow(TypeError);
+  });
+
+  it('every answer is HTML that may not be sniffed, framed or cached', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
+    await receiver.callback;
+    await receiver.finish({ ok: false, message: `Tom & "Jerry's" <b>` });
+    const response = await answer;
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('connection')).toBe('close');
+    expect(await response.text()).toContain('Tom &amp; &quot;Jerry&#39;s&quot; &lt;b&gt;');
   });
 });
 

@@ -93,6 +93,29 @@ describe('IPC sender guard', () => {
     expect(checkSender(eventFrom(copy, { mainFrame: main }), trusted).allowed).toBe(false);
   });
 
+  it('accepts the very main frame object even when it carries no ids', () => {
+    const main: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null };
+    expect(checkSender(eventFrom(main, { mainFrame: main }), trusted)).toEqual({ allowed: true });
+  });
+
+  it('refuses a copy carrying only one of the two ids (a frame is named by both)', () => {
+    const onlyRouting: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null, routingId: 1 };
+    const onlyProcess: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null, processId: 3 };
+    expect(checkSender(eventFrom({ ...onlyRouting }, { mainFrame: onlyRouting }), trusted).allowed).toBe(
+      false,
+    );
+    expect(checkSender(eventFrom({ ...onlyProcess }, { mainFrame: onlyProcess }), trusted).allowed).toBe(
+      false,
+    );
+  });
+
+  it('names a refused origin in at most 80 characters (the reason goes to the log)', () => {
+    const verdict = checkSender(eventFrom(frame(`https://${'a'.repeat(300)}.example/`)), trusted);
+    expect(verdict.allowed).toBe(false);
+    const reason = (verdict as { reason: string }).reason;
+    expect(reason).toBe(`origin ${`https://${'a'.repeat(300)}.example`.slice(0, 80)} is not Latchkey's`);
+  });
+
   it('refuses a webContents we did not create, even on our origin', () => {
     const verdict = checkSender(eventFrom(frame(`${APP_ORIGIN}/index.html`), { id: 8 }), trusted);
     expect(verdict).toEqual({ allowed: false, reason: 'webContents 8 is not a Latchkey window' });

@@ -87,6 +87,46 @@ describe('item layout', () => {
     }
   });
 
+  it('a long value is cut into full chunks and a remainder, joined back exactly, with no empty chunk', () => {
+    const text = 'abcdefghij'.repeat(100);
+    const plan = planSplit(MAIN, text, 512);
+    expect(plan.chunks.map((chunk) => chunk.value.length)).toEqual([256, 256, 256, 232]);
+    expect(plan.chunks.map((chunk) => chunk.account)).toEqual(
+      [0, 1, 2, 3].map((index) => chunkAccount(MAIN, plan.manifest.generation, index)),
+    );
+    expect(
+      joinChunks(
+        plan.manifest,
+        plan.chunks.map((chunk) => chunk.value),
+      ),
+    ).toBe(text);
+    expect(planSplit(MAIN, 'x'.repeat(512), 512).chunks).toHaveLength(2);
+  });
+
+  it('counts two bytes per character: 1280 characters fill a Windows item (2560 bytes)', () => {
+    expect(itemBytes('x'.repeat(1280))).toBe(2560);
+    expect(itemBytes('')).toBe(0);
+  });
+
+  it('a manifest of one-character chunks is well formed (chunks may equal the length)', () => {
+    const plan = planSplit(MAIN, 'ab', 512);
+    const manifest = { ...plan.manifest, chunks: 2, length: 2 };
+    expect(parseManifest(JSON.stringify(manifest))).toEqual(manifest);
+  });
+
+  it('parses a manifest up to 512 characters, never a longer one, and never JSON that is not an object', () => {
+    const plan = planSplit(MAIN, 'q'.repeat(900), 512);
+    const padded = (length: number) => {
+      const base = JSON.stringify({ ...plan.manifest, pad: '' });
+      return JSON.stringify({ ...plan.manifest, pad: 'p'.repeat(length - base.length) });
+    };
+    expect(padded(512)).toHaveLength(512);
+    expect(parseManifest(padded(512))).toEqual(plan.manifest);
+    expect(parseManifest(padded(513))).toBeNull();
+    for (const value of ['null', '1', '"latchkey-split"', '[]'])
+      expect(parseManifest(value), value).toBeNull();
+  });
+
   it('reads a manifest only when it is well formed', () => {
     const plan = planSplit(MAIN, 'q'.repeat(900), 512);
     expect(parseManifest(plan.manifestText)).toEqual(plan.manifest);

@@ -868,3 +868,181 @@ describe('backoff', () => {
     expect(backoffDelay(3, { ...exact, jitter: true, random: () => 1 })).toBe(4_000);
   });
 });
+
+describe('the session around its edges', () => {
+  function browserLeg(r: Rig) {
+    const browser = held<Awaited<ReturnType<ScriptedProvider['script']['signIn']>>>();
+    r.provider.script.signIn = () => browser.promise;
+    const tokens = issuedTokens(r.clock.now());
+    return { tokens, succeed: () => browser.resolve({ tokens, subject: ADA.sub, claims: { ...ADA } }) };
+  }
+
+  it('a grant that arrives after the sign-in was cancelled is revoked, never kept', async () => {
+    const r = rig();
+    const browser = browserLeg(r);
+    // The code exchange was already under way when Cancel was pressed: the client answers anyway.
+    r.provider.signIn = () => r.provider.script.signIn();
+    const signingIn = r.manager.signIn();
+    await flush();
+    r.manager.cancelSignIn();
+    browser.succeed();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    await flush();
+    expect(r.provider.callsOf('revokeGrant').map((call) => call.tokens.refreshToken)).toEqual([
+      browser.tokens.refreshToken,
+    ]);
+    expect(r.manager.getState().status).toBe('signedOut');
+  });
+
+  it('signing in while signed in is refused; after dispose it is cancelled', async () => {
+    const r = await signedInRig();
+    await expect(r.manager.signIn()).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'You are already signed in. Sign out first to switch accounts.',
+    });
+    const other = rig();
+    other.manager.dispose();
+    await expect(other.manager.signIn()).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    expect(other.provider.callsOf('signIn')).toHaveLength(0);
+  });
+
+  it('"open the page again" opens the pending attempt\'s link, and nothing without an attempt', async () => {
+    const r = rig();
+    await r.manager.reopenSignInPage();
+    expect(r.opened).toEqual([]);
+    browserLeg(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    const state = r.manager.getState();
+    const link = state.status === 'signingIn' ? state.authorizationUrl : '';
+    await r.manager.reopenSignInPage();
+    expect(r.opened.at(-1)).toBe(link);
+    r.manager.cancelSignIn();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+  });
+
+  it('the signing-in state names the redirect URI to register, and whether its port is fixed', async () => {
+    for (const redirectPorts of [undefined, [53682]]) {
+      const r = rig();
+      const settings = { ...SCRIPTED_SETTINGS, ...(redirectPorts ? { redirectPorts } : {}) };
+      Object.assign(r.provider, { settings });
+      r.provider.signIn = async (options) => {
+        options.onAuthorizationUrl?.(
+          `${settings.issuer}/authorize?redirect_uri=${encodeURIComponent('http://127.0.0.1:53682/callback')}`,
+        );
+        return new Promise<never>(() => undefined);
+      };
+      void r.manager.signIn().catch(() => undefined);
+      await flush();
+      expect(r.manager.getState()).toMatchObject({
+        status: 'signingIn',
+        redirect: { uri: 'http://127.0.0.1:53682/callback', fixedPort: redirectPorts !== undefined },
+      });
+      r.manager.cancelSignIn();
+    }
+  });
+
+  it('listeners hear each change once, a throwing one does not silence the others, and unsubscribing stops them', async () => {
+    const r = rig();
+    const heard: string[] = [];
+    r.manager.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    const unsubscribe = r.manager.subscribe((state) => heard.push(state.status));
+    await r.saveRecord(recordFor(r.clock.now()));
+    await r.manager.restore();
+    expect(heard).toEqual(['restoring', 'signedIn']);
+    await r.manager.recheck();
+    expect(heard).toEqual(['restoring', 'signedIn']);
+    unsubscribe();
+    await r.manager.signOut({ everywhere: false });
+    expect(heard).toEqual(['restoring', 'signedIn']);
+    expect(r.states.at(-1)?.status).toBe('signedOut');
+  });
+
+  it('dispose stops the pending re-check and the listeners, and is safe twice', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.clock.pendingDelays()).toHaveLength(1);
+    const heard = r.states.length;
+    r.manager.dispose();
+    r.manager.dispose();
+    expect(r.clock.pendingDelays()).toEqual([]);
+    await r.manager.signOut({ everywhere: false });
+    expect(r.states).toHaveLength(heard);
+    await expect(r.manager.withAccessToken(async (token) => token)).rejects.toMatchObject({
+      code: 'NOT_SIGNED_IN',
+      message: 'Latchkey is shutting down.',
+    });
+  });
+
+  it('a fresh profile: fetched, shown and saved; not signed in, it says so; unreachable, the session goes offline', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => ({ ...ADA, name: 'Ada King' });
+    await expect(r.manager.fetchProfile()).resolves.toMatchObject({ name: 'Ada King' });
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', profile: { name: 'Ada King' } });
+    expect((await r.savedRecord())?.profile.name).toBe('Ada King');
+
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await expect(r.manager.fetchProfile()).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(r.manager.getState().status).toBe('offline');
+
+    await r.manager.signOut({ everywhere: false });
+    await expect(r.manager.fetchProfile()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+  });
+
+  it('a renewed access token shows its new expiry while signed in', async () => {
+    const r = await signedInRig();
+    await r.clock.advance(2 * 3600_000);
+    await r.manager.withAccessToken(async (token) => token);
+    const renewed = r.provider.callsOf('refresh').length;
+    expect(renewed).toBe(1);
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedIn',
+      accessTokenExpiresAt: r.clock.now() + 3600_000,
+    });
+    expect(r.manager.diagnostics().lastRefreshAt).toBe(r.clock.now());
+  });
+
+  it('restoring twice reads the keychain once; signed in already, restore changes nothing', async () => {
+    const r = rig();
+    await r.saveRecord(recordFor(r.clock.now()));
+    const [first, second] = await Promise.all([r.manager.restore(), r.manager.restore()]);
+    expect(first).toBe(second);
+    expect(r.provider.callsOf('userinfo')).toHaveLength(1);
+    await r.manager.restore();
+    expect(r.provider.callsOf('userinfo')).toHaveLength(1);
+  });
+
+  it('diagnostics say where the session lives and what the settings are', async () => {
+    const r = await signedInRig();
+    const diagnostics = r.manager.diagnostics();
+    expect(diagnostics.storage).toEqual({ backend: 'keychain', detail: 'System keychain, service "test"' });
+    expect(diagnostics.record).not.toBeNull();
+    expect(diagnostics.accessTokenExpiresAt).toBe(r.record.tokens.expiresAt);
+    expect(diagnostics.redirectPorts).toEqual([]);
+    expect(diagnostics.offlineAccessPrompt).toBe(true);
+    expect(diagnostics.scopes).toMatchObject({ refreshToken: true });
+
+    const memory = rig({ backend: brokenKeychain(KEYRING_ERRORS.noSecretService) });
+    await memory.manager.restore();
+    const inMemory = memory.manager.diagnostics();
+    expect(inMemory.storage.backend).toBe('memory');
+    expect(inMemory.record).toBeNull();
+    expect(inMemory.accessTokenExpiresAt).toBeNull();
+
+    const custom = rig();
+    Object.assign(custom.provider, {
+      settings: { ...SCRIPTED_SETTINGS, redirectPorts: [53682, 53683], offlineAccessPrompt: false },
+    });
+    expect(custom.manager.diagnostics()).toMatchObject({
+      redirectPorts: [53682, 53683],
+      offlineAccessPrompt: false,
+    });
+  });
+});
