@@ -201,6 +201,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
       );
       return;
     }
+    // Stryker disable next-line StringLiteral: equivalent: the phase is only ever compared with 'waiting'
     phase = 'accepted';
     held = res;
     stopWaiting();
@@ -222,6 +223,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
   let closing: Promise<void> | undefined;
   function close(): Promise<void> {
     closing ??= (async () => {
+      // Stryker disable next-line StringLiteral: equivalent: the phase is only ever compared with 'waiting'
       phase = 'closed';
       stopWaiting();
       rejectCallback(loginCancelled());
@@ -246,6 +248,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
     );
     void close();
   }, timeoutMs);
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent: an AbortSignal fires 'abort' at most once
   signal?.addEventListener('abort', onAbort, { once: true });
   // The abort may have happened while we were binding the port.
   if (signal?.aborted) onAbort();
