@@ -34,6 +34,8 @@ export default {
   ignorePatterns: ['/dist', '/release', '/coverage', '/test-results', '/playwright-report', '/.tmp'],
   tempDirName: '.tmp/stryker',
   cleanTempDir: 'always',
+  // `npm run mutation -- --incremental` re-tests only the mutants whose code or covering tests changed.
+  incrementalFile: '.tmp/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: '.tmp/mutation/index.html' },
   jsonReporter: { fileName: '.tmp/mutation/mutation.json' },
