@@ -1046,3 +1046,197 @@ describe('the session around its edges', () => {
     });
   });
 });
+
+describe('the session and time', () => {
+  it('a token that expires exactly at the leeway is renewed; one a moment later is used as it is', async () => {
+    for (const [margin, refreshes] of [
+      [60_000, 1],
+      [60_001, 0],
+    ] as const) {
+      const r = rig({ expiryLeewayMs: 60_000 });
+      await r.saveRecord(
+        recordFor(r.clock.now(), issuedTokens(r.clock.now(), { expiresAt: r.clock.now() + margin })),
+      );
+      await r.manager.restore();
+      expect(r.provider.callsOf('refresh'), String(margin)).toHaveLength(refreshes);
+    }
+  });
+
+  it('a caller that joins a refresh in flight and then meets a 401 ends the session, with no second refresh', async () => {
+    const r = await signedInRig();
+    const renewal = held<ReturnType<typeof issuedTokens>>();
+    r.provider.script.refresh = () => renewal.promise;
+    await r.clock.advance(2 * 3600_000);
+    const first = r.manager.withAccessToken(async (token) => token);
+    await flush();
+    const joined = r.manager.withAccessToken(async () => {
+      throw PROVIDER_FAILURES.tokenRejected();
+    });
+    await flush();
+    renewal.resolve(issuedTokens(r.clock.now()));
+    await first;
+    await expect(joined).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a 401 met while another caller renews waits for that renewal instead of starting its own', async () => {
+    const r = await signedInRig();
+    const renewal = held<ReturnType<typeof issuedTokens>>();
+    r.provider.script.refresh = () => renewal.promise;
+    const gate = held<void>();
+    const seen: string[] = [];
+    const slow = r.manager.withAccessToken(async (token) => {
+      seen.push(token);
+      if (seen.length === 1) {
+        await gate.promise;
+        throw PROVIDER_FAILURES.tokenRejected();
+      }
+      return token;
+    });
+    await flush();
+    await r.clock.advance(2 * 3600_000);
+    const other = r.manager.withAccessToken(async (token) => token);
+    await flush();
+    gate.resolve();
+    await flush();
+    const renewed = issuedTokens(r.clock.now());
+    renewal.resolve(renewed);
+    await expect(slow).resolves.toBe(renewed.accessToken);
+    await expect(other).resolves.toBe(renewed.accessToken);
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a refused refresh ends the session at once: nothing pending, no further provider call', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.clock.pendingDelays()).toHaveLength(1);
+    r.provider.script.refresh = () => {
+      throw PROVIDER_FAILURES.refused();
+    };
+    // The pending re-check falls due with the access token expired: its refresh is refused.
+    await r.clock.advance(2 * 3600_000);
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
+    expect(r.clock.pendingDelays()).toEqual([]);
+    await expect(r.manager.withAccessToken(async (token) => token)).rejects.toMatchObject({
+      code: 'NOT_SIGNED_IN',
+    });
+    expect(await r.manager.recheck()).toMatchObject({ status: 'signedOut' });
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a sign-out while a validation is in flight stays a sign-out', async () => {
+    const r = await signedInRig();
+    const answer = held<typeof ADA>();
+    r.provider.script.userinfo = () => answer.promise;
+    const checking = r.manager.recheck();
+    await flush();
+    await r.manager.signOut({ everywhere: false });
+    answer.resolve({ ...ADA, name: 'Changed meanwhile' });
+    await checking;
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('a failure of a call made for a session that has since ended changes nothing', async () => {
+    const r = await signedInRig();
+    const answer = held<typeof ADA>();
+    r.provider.script.userinfo = () => answer.promise;
+    const checking = r.manager.recheck();
+    await flush();
+    await r.manager.signOut({ everywhere: false });
+    answer.reject(PROVIDER_FAILURES.network());
+    await checking;
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    expect(r.clock.pendingDelays()).toEqual([]);
+  });
+});
+
+describe('the launch read', () => {
+  function slowKeychain() {
+    const real = memoryKeychain();
+    const gate = held<void>();
+    const backend: KeychainBackend = {
+      ...real,
+      getPassword: async (service, account) => {
+        await gate.promise;
+        return real.getPassword(service, account);
+      },
+    };
+    return { real, backend, open: () => gate.resolve() };
+  }
+
+  it('a call made while the launch reads the keychain waits for the saved session instead of failing', async () => {
+    const keychain = slowKeychain();
+    const r = rig({ backend: keychain.backend });
+    const record = recordFor(r.clock.now());
+    await createSavedSession({
+      store: createKeychainStore({
+        account: recordAccount(SCRIPTED_SETTINGS),
+        service: 'test',
+        backend: keychain.real,
+      }),
+      settings: SCRIPTED_SETTINGS,
+      pause: async () => undefined,
+      retryDelayMs: 0,
+    }).write(record, 1);
+    const restoring = r.manager.restore();
+    await flush();
+    const call = r.manager.withAccessToken(async (token) => token);
+    keychain.open();
+    await expect(call).resolves.toBe(record.tokens.accessToken);
+    await restoring;
+  });
+
+  it('a sign-in started during the launch read wins over the saved session', async () => {
+    const keychain = slowKeychain();
+    const r = rig({ backend: keychain.backend });
+    await createSavedSession({
+      store: createKeychainStore({
+        account: recordAccount(SCRIPTED_SETTINGS),
+        service: 'test',
+        backend: keychain.real,
+      }),
+      settings: SCRIPTED_SETTINGS,
+      pause: async () => undefined,
+      retryDelayMs: 0,
+    }).write(recordFor(r.clock.now()), 1);
+    const restoring = r.manager.restore();
+    await flush();
+    const signingIn = r.manager.signIn();
+    await flush();
+    keychain.open();
+    await restoring;
+    expect(r.manager.getState().status).toBe('signingIn');
+    expect(r.provider.callsOf('userinfo')).toHaveLength(0);
+    r.manager.cancelSignIn();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+  });
+
+  it('takes the endpoints saved with the record, and discovers again only once the provider confirmed the session', async () => {
+    const r = rig();
+    const used: unknown[] = [];
+    r.provider.useSavedMetadata = (metadata) => {
+      used.push(metadata);
+    };
+    const provider = {
+      issuer: SCRIPTED_SETTINGS.issuer,
+      userinfo_endpoint: `${SCRIPTED_SETTINGS.issuer}/me`,
+    };
+    await r.saveRecord({ ...recordFor(r.clock.now()), provider } as SessionRecord);
+    await r.manager.restore();
+    expect(used).toHaveLength(1);
+    expect(r.provider.callsOf('discover')).toHaveLength(1);
+
+    const offline = rig();
+    await offline.saveRecord(recordFor(offline.clock.now()));
+    offline.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await offline.manager.restore();
+    expect(offline.manager.getState().status).toBe('offline');
+    expect(offline.provider.callsOf('discover')).toHaveLength(0);
+  });
+});
