@@ -75,7 +75,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.config.ts', '*.config.js', 'vite.config.ts'],
+    files: ['*.config.ts', '*.config.js', '*.config.mjs', 'vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

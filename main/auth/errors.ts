@@ -454,6 +454,7 @@ export function toAuthError(error: unknown, operation: AuthOperation, excerpt?: 
   if (error instanceof LatchkeyError) return error;
 
   const status = statusOf(error);
+  // Stryker disable next-line ConditionalExpression: equivalent: byStatus maps no status (undefined) to undefined as well
   const mapped = status === undefined ? undefined : byStatus(status, operation, error);
   if (mapped) return mapped;
 

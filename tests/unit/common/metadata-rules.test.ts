@@ -7,6 +7,7 @@ import {
   metadataBytes,
   metadataSaveProblem,
   incomingMetadataProblem,
+  metadataKeyProblem,
 } from '../../../common/metadata-rules';
 
 describe("applyMetadataPatch (Auth0's user_metadata semantics)", () => {
@@ -150,5 +151,78 @@ describe('incomingMetadataProblem: what the provider sends, judged before anythi
     let deep: unknown = [];
     for (let level = 0; level < 200_000; level++) deep = [deep];
     expect(incomingMetadataProblem({ deep })).toMatch(/nested deeper/);
+  });
+});
+
+describe('metadataKeyProblem (what the form says about a key)', () => {
+  it('an empty key is refused, whether set or deleted', () => {
+    expect(metadataKeyProblem('')).toBe(METADATA_MESSAGES.keyEmpty);
+    expect(metadataKeyProblem('', { deleting: true })).toBe(METADATA_MESSAGES.keyEmpty);
+  });
+
+  it('only the three names that reach Object.prototype are reserved', () => {
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      expect(metadataKeyProblem(key)).toBe(METADATA_MESSAGES.keyReserved);
+    }
+    for (const key of ['proto', 'Constructor', 'prototypes', 'first_name']) {
+      expect(metadataKeyProblem(key), key).toBeUndefined();
+    }
+  });
+
+  it('a key of 64 characters is fine, 65 is too long; deleting allows up to 1024', () => {
+    expect(metadataKeyProblem('k'.repeat(64))).toBeUndefined();
+    expect(metadataKeyProblem('k'.repeat(65))).toBe(METADATA_MESSAGES.keyTooLong);
+    expect(metadataKeyProblem('k'.repeat(1024), { deleting: true })).toBeUndefined();
+    expect(metadataKeyProblem('k'.repeat(1025), { deleting: true })).toBe(METADATA_MESSAGES.storedKeyTooLong);
+  });
+});
+
+describe('applyMetadataPatch keeps what it sets visible to the size count', () => {
+  it('a value set by the patch is an ordinary key: listed, serialised and counted', () => {
+    const merged = applyMetadataPatch({ kept: 1 }, { added: 'x'.repeat(100), kept: null });
+    expect(Object.keys(merged)).toEqual(['added']);
+    expect(JSON.parse(JSON.stringify(merged))).toEqual({ added: 'x'.repeat(100) });
+    expect(metadataBytes(merged)).toBe(JSON.stringify({ added: 'x'.repeat(100) }).length);
+    // A later patch can replace or delete it again.
+    expect(applyMetadataPatch(merged, { added: 'y' })).toEqual({ added: 'y' });
+    const again = applyMetadataPatch(merged, { added: null });
+    expect(again).toEqual({});
+  });
+
+  it('a patch of exactly the size limit fits; one byte more does not', () => {
+    const overhead = metadataBytes({ k: '' });
+    const exact = { k: 'x'.repeat(METADATA_LIMITS.totalBytes - overhead) };
+    expect(metadataBytes(exact)).toBe(METADATA_LIMITS.totalBytes);
+    // Values are capped per string elsewhere; the size rule alone is judged here.
+    expect(metadataSaveProblem(undefined, exact)).toBeUndefined();
+    expect(metadataSaveProblem(undefined, { k: `${exact.k}x` })).toBe(METADATA_MESSAGES.tooLarge);
+    expect(metadataSaveProblem({}, exact)).toBeUndefined();
+    expect(metadataSaveProblem({ other: 'y' }, exact)).toBe(METADATA_MESSAGES.tooLarge);
+  });
+});
+
+describe('incomingMetadataProblem at its limits', () => {
+  const nested = (depth: number): unknown => (depth === 0 ? 'leaf' : { a: nested(depth - 1) });
+
+  it('takes exactly the limits and refuses one more', () => {
+    expect(incomingMetadataProblem({ list: Array.from({ length: 64 }, () => 1) })).toBeUndefined();
+    expect(incomingMetadataProblem({ list: Array.from({ length: 65 }, () => 1) })).toMatch(
+      /more than 64 items/,
+    );
+    const keys = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+    expect(incomingMetadataProblem(keys(64))).toBeUndefined();
+    expect(incomingMetadataProblem(keys(65))).toMatch(/more than 64 keys/);
+    expect(incomingMetadataProblem({ x: nested(4) })).toBeUndefined();
+    expect(incomingMetadataProblem({ x: nested(5) })).toMatch(/nested deeper than 5/);
+  });
+
+  it('refuses what is not an object, and values JSON cannot hold', () => {
+    for (const value of [null, 'text', 3, [], undefined]) {
+      expect(incomingMetadataProblem(value), String(value)).toBe('it is not an object');
+    }
+    expect(incomingMetadataProblem({ a: 'text', b: true, c: null, d: 1.5 })).toBeUndefined();
+    expect(incomingMetadataProblem({ f: () => 1 })).toBe('it holds a value that is not JSON');
+    expect(incomingMetadataProblem({ s: Symbol('x') })).toBe('it holds a value that is not JSON');
+    expect(incomingMetadataProblem({ d: new Date(0) })).toBe('it holds a value that is not JSON');
   });
 });

@@ -303,6 +303,257 @@ describe('toAuthError', () => {
   });
 });
 
+describe('toAuthError: which failures keep the session (the network) and which do not', () => {
+  const socketError = (code: string) => Object.assign(new Error(`socket ${code}`), { code });
+
+  it.each(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET'])(
+    'a bare socket error %s is the network: you stay signed in',
+    (code) => {
+      const error = map(socketError(code), 'refresh');
+      expect(error.code).toBe('NETWORK');
+      expect(error.message).toContain('You stay signed in');
+    },
+  );
+
+  it.each(['EPERM', 'ENOENT', 'ERR_SOMETHING', 'XECONNRESET', 'OAUTH-ish'])(
+    'an error with code %s is not the network: a bug, not an outage to wait out',
+    (code) => {
+      expect(map(socketError(code), 'refresh').code).toBe('INTERNAL');
+    },
+  );
+
+  it("openid-client's own argument errors (TypeError ERR_INVALID_ARG_*) are bugs, not the network", () => {
+    const argument = Object.assign(new TypeError('"input" must be a string'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+    expect(map(argument, 'refresh').code).toBe('INTERNAL');
+    expect(map(new TypeError('fetch failed'), 'refresh').code).toBe('NETWORK');
+    expect(map(new DOMException('aborted', 'AbortError'), 'refresh').code).toBe('NETWORK');
+    expect(map(new DOMException('bad', 'SyntaxError'), 'refresh').code).toBe('INTERNAL');
+  });
+
+  it('a fetch failure says whether it timed out or the connection failed', () => {
+    expect(map(new DOMException('timed out', 'TimeoutError'), 'userinfo').message).toContain(
+      'the request timed out',
+    );
+    expect(map(new TypeError('fetch failed'), 'userinfo').message).toContain('the connection failed');
+  });
+
+  it('a cause chain that loops back on itself is walked a bounded number of steps (no hang)', () => {
+    const cyclic = new Error('looping');
+    Object.defineProperty(cyclic, 'cause', { value: cyclic });
+    expect(map(cyclic, 'refresh').code).toBe('INTERNAL');
+    const parse = wrapped('OAUTH_PARSE_ERROR', 'failed to parse "response" body as JSON', undefined);
+    const inner = parse.cause as Error;
+    const loop = new TypeError('terminated');
+    Object.defineProperty(loop, 'cause', { value: loop });
+    Object.defineProperty(inner, 'cause', { value: loop });
+    expect(map(parse, 'refresh').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('a socket code deep in a cause chain still counts, within the bound the walk keeps', () => {
+    const nested = (depth: number) => {
+      let error: Error = socketError('ECONNRESET');
+      for (let i = 0; i < depth; i += 1) error = new Error(`level ${i}`, { cause: error });
+      return wrapped('OAUTH_PARSE_ERROR', 'failed to parse "response" body as JSON', error);
+    };
+    // The walk looks at five links below the error: the socket error is the fifth link of nested(3).
+    expect(map(nested(3), 'refresh').code).toBe('NETWORK');
+    // One link further is past the bound: a malformed answer, not a network failure.
+    expect(map(nested(4), 'refresh').code).toBe('PROVIDER_ERROR');
+  });
+});
+
+describe('toAuthError: one status, different meanings for different calls', () => {
+  it('a 404 means a wrong issuer only for discovery; elsewhere it is an answer without meaning', () => {
+    expect(map(notConform(404), 'discovery').code).toBe('CONFIG_INVALID');
+    for (const operation of ['userinfo', 'codeExchange', 'revoke'] as const) {
+      const error = map(notConform(404), operation);
+      expect(error.code).toBe('PROVIDER_ERROR');
+      expect(error.message).toContain('HTTP 404');
+    }
+    // A discovery failure that is not a 404 is not a wrong issuer either.
+    expect(map(notConform(410), 'discovery').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('a 403 is a missing scope only from userinfo; a 401 is a refused access token only there', () => {
+    const forbidden = map(notConform(403), 'userinfo');
+    expect(forbidden.code).toBe('FORBIDDEN');
+    expect(forbidden.message).toContain('refused to share the profile');
+    for (const operation of ['codeExchange', 'revoke', 'discovery'] as const) {
+      expect(map(notConform(403), operation).code).toBe('PROVIDER_ERROR');
+      expect(map(notConform(401), operation).code).toBe('PROVIDER_ERROR');
+    }
+  });
+
+  it('another error in the authorization response names the error instead of "declined"', () => {
+    const params = new URLSearchParams({ error: 'login_required', state: 's' });
+    const error = map(
+      new AuthorizationResponseError('authorization response from the server is an error', { cause: params }),
+      'authorization',
+    );
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toBe('The provider could not sign you in (login_required).');
+    const declined = map(
+      new AuthorizationResponseError('authorization response from the server is an error', {
+        cause: new URLSearchParams({ error: 'access_denied', state: 's' }),
+      }),
+      'authorization',
+    );
+    expect(declined.message).toBe('Sign-in was declined at the provider. You can try again.');
+  });
+
+  it('a failed check of another claim or attribute names the check, not nonce or another user', () => {
+    const audience = map(
+      wrapped('OAUTH_JWT_CLAIM_COMPARISON_FAILED', 'unexpected JWT "aud" (audience) claim value', {
+        claim: 'aud',
+      }),
+      'codeExchange',
+    );
+    expect(audience.code).toBe('PROVIDER_ERROR');
+    expect(audience.message).toBe('The provider\'s ID token failed the "aud" check.');
+    const attribute = map(
+      wrapped('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED', 'unexpected "response" body "x" property value', {
+        attribute: 'x',
+      }),
+      'userinfo',
+    );
+    expect(attribute.message).toBe("The provider's answer failed a check while reading the profile.");
+  });
+
+  it("an ID token outside its validity (clock skew) tells the person to check this computer's clock", () => {
+    const skew = map(
+      wrapped(
+        'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+        'unexpected JWT "iat" (issued at) claim value, it is in the future',
+        {
+          claim: 'iat',
+        },
+      ),
+      'codeExchange',
+    );
+    expect(skew.code).toBe('PROVIDER_ERROR');
+    expect(skew.message).toBe(
+      "The provider's ID token is expired or not yet valid. Check this computer's clock.",
+    );
+  });
+});
+
+describe('toAuthError: what each refusal says', () => {
+  it('invalid_grant refuses the sign-in code in a code exchange, and is just an answer elsewhere', () => {
+    const exchange = map(bodyError(400, 'invalid_grant', 'code reused'), 'codeExchange');
+    expect(exchange.code).toBe('PROVIDER_ERROR');
+    expect(exchange.message).toBe(
+      'The provider refused the sign-in code (invalid_grant): code reused. Please try again.',
+    );
+    const revoke = map(bodyError(400, 'invalid_grant'), 'revoke');
+    expect(revoke.message).toBe('The provider answered "invalid_grant" while revoking the session.');
+    const other = map(bodyError(400, 'invalid_request'), 'codeExchange');
+    expect(other.message).toBe('The provider answered "invalid_request" while completing the sign-in.');
+  });
+
+  it('a refused refresh says whether the provider ended the session or refused to renew it', () => {
+    const ended = map(bodyError(400, 'invalid_grant'), 'refresh');
+    expect(ended.code).toBe('SESSION_EXPIRED');
+    expect(ended.message).toContain('The provider ended your session');
+    const refused = map(bodyError(400, 'invalid_request', 'unknown token'), 'refresh');
+    expect(refused.code).toBe('SESSION_EXPIRED');
+    expect(refused.message).toContain('refused to renew your session (invalid_request: unknown token)');
+    // The same refusal in a WWW-Authenticate challenge instead of a JSON body.
+    expect(map(challenge(400, 'invalid_grant'), 'refresh').code).toBe('SESSION_EXPIRED');
+  });
+
+  it('any other refresh answer keeps the session and says what the provider answered', () => {
+    const scope = map(bodyError(400, 'invalid_scope'), 'refresh');
+    expect(scope.code).toBe('PROVIDER_ERROR');
+    expect(scope.message).toBe('The provider answered "invalid_scope" while renewing the session.');
+    const forbidden = map(notConform(403), 'refresh');
+    expect(forbidden.code).toBe('PROVIDER_ERROR');
+    expect(forbidden.message).toBe(
+      'The provider answered HTTP 403 with an empty body while renewing the session.',
+    );
+    expect(refreshRefusal(300, 'invalid_grant')).toBe('transient');
+    expect(refreshRefusal(299, 'invalid_grant')).toBe('grant-dead');
+  });
+
+  it('a challenge from another endpoint names its status and error, or only its status', () => {
+    expect(map(challenge(401, 'invalid_client'), 'codeExchange').message).toBe(
+      'The provider refused the request (HTTP 401 invalid_client) while completing the sign-in.',
+    );
+    const bare = new WWWAuthenticateChallengeError('challenge', {
+      cause: [],
+      response: new Response(null, { status: 401 }),
+    });
+    expect(map(bare, 'revoke').message).toBe(
+      'The provider refused the request (HTTP 401) while revoking the session.',
+    );
+  });
+
+  it('openid-client checks without details still get a sentence, never a crash', () => {
+    const bareCheck = (code: string) => Object.assign(new ClientError('check failed'), { code });
+    expect(map(bareCheck('OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'), 'userinfo').message).toBe(
+      "The provider's answer failed a check while reading the profile.",
+    );
+    expect(map(bareCheck('OAUTH_JWT_CLAIM_COMPARISON_FAILED'), 'codeExchange').message).toBe(
+      'The provider\'s ID token failed the "claim" check.',
+    );
+    const notConformWithoutResponse = bareCheck('OAUTH_RESPONSE_IS_NOT_CONFORM');
+    expect(map(notConformWithoutResponse, 'discovery').message).toBe(
+      'The provider sent an answer that is not valid JSON while reading the provider configuration.',
+    );
+    expect(map(new ClientError('no code at all'), 'refresh').code).toBe('INTERNAL');
+  });
+
+  it("an unknown check names oauth4webapi's own message, not openid-client's generic one", () => {
+    const error = map(
+      wrapped('OAUTH_SOMETHING_NEW', 'unexpected "x" response parameter', undefined),
+      'refresh',
+    );
+    expect(error.code).toBe('PROVIDER_ERROR');
+    expect(error.message).toBe(
+      'The provider\'s answer failed a check while renewing the session: unexpected "x" response parameter.',
+    );
+  });
+
+  it('timeouts and aborts say which', () => {
+    expect(map(Object.assign(new ClientError('t'), { code: 'OAUTH_TIMEOUT' }), 'refresh').message).toContain(
+      'the request timed out',
+    );
+    expect(map(Object.assign(new ClientError('a'), { code: 'OAUTH_ABORT' }), 'refresh').message).toContain(
+      'the request was aborted',
+    );
+    const parse = (cause: unknown) => wrapped('OAUTH_PARSE_ERROR', 'failed to parse', cause);
+    expect(map(parse(new DOMException('aborted', 'AbortError')), 'userinfo').message).toContain(
+      'the connection broke off mid-answer',
+    );
+    // An Error merely named like a DOMException is not one.
+    const lookalike = Object.assign(new Error('x'), { name: 'TimeoutError' });
+    expect(map(parse(lookalike), 'userinfo').code).toBe('PROVIDER_ERROR');
+  });
+
+  it('anything thrown that is not an Error maps to INTERNAL', () => {
+    expect(map(null, 'refresh').code).toBe('INTERNAL');
+    expect(map('boom', 'refresh').code).toBe('INTERNAL');
+  });
+});
+
+describe('safeCause keeps facts for the log', () => {
+  it('names the class, code, status and OAuth error, and a system code only when there is one', () => {
+    const error = Object.assign(new Error('refused'), { code: 'E_X', status: 400, error: 'invalid_grant' });
+    expect(safeCause(error).message).toBe('Error: refused (code=E_X, status=400, error=invalid_grant)');
+    expect(safeCause(new Error('plain')).message).toBe('Error: plain');
+    expect(safeCause('boom').message).toBe('non-Error thrown: string');
+  });
+
+  it("keeps the original stack's frames under its own first line", () => {
+    const error = new Error('with a stack');
+    const frames = (error.stack ?? '').split('\n').slice(1);
+    const stack = (safeCause(error).stack ?? '').split('\n');
+    expect(stack[0]).toBe('Error: Error: with a stack');
+    expect(stack.slice(1)).toEqual(frames);
+  });
+});
+
 describe('answerExcerpt', () => {
   it('reads a short, plain, single-line excerpt of a body without JSON, with the request secrets cut out', async () => {
     const page =

@@ -217,6 +217,210 @@ describe('startLoopbackReceiver', () => {
   });
 });
 
+describe('the end of an attempt', () => {
+  /** Whether anything still listens on the port (a refused connection says it is closed). */
+  async function listening(port: number): Promise<boolean> {
+    return fetch(`http://127.0.0.1:${port}/callback`).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  it.each([
+    [
+      'another method',
+      (port: number) =>
+        `POST /callback?state=${STATE} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\n\r\n`,
+      405,
+      'only accepts the browser',
+    ],
+    [
+      'another path',
+      (port: number) => `GET /elsewhere?state=${STATE} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+      404,
+      'not a Latchkey sign-in address',
+    ],
+    [
+      'a wrong state',
+      (port: number) => `GET /callback?code=x&state=${STATE}x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+      400,
+      'does not belong to the sign-in',
+    ],
+    [
+      'no state',
+      (port: number) => `GET /callback?code=x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+      400,
+      'does not belong to the sign-in',
+    ],
+  ])(
+    'a request with %s gets an error page, and the attempt keeps waiting for the real callback',
+    async (_name, request, status, words) => {
+      receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+      const answer = await rawRequest(receiver.port, request(receiver.port));
+      expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status}`));
+      expect(answer).toContain(words);
+      if (status === 405) expect(answer).toMatch(/\r\nAllow: GET\r\n/i);
+      const real = fetch(`${receiver.redirectUri}?code=real&state=${STATE}`);
+      expect((await receiver.callback).searchParams.get('code')).toBe('real');
+      await receiver.finish({ ok: true });
+      expect((await real).status).toBe(200);
+    },
+  );
+
+  it('nobody comes back in time: LOGIN_TIMEOUT, and the port is closed', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 100 });
+    const error = await receiver.callback.catch((caught: unknown) => caught);
+    expect(isLatchkeyError(error, 'LOGIN_TIMEOUT')).toBe(true);
+    expect((error as Error).message).toContain('Nobody came back from the browser in time');
+    expect(await listening(receiver.port)).toBe(false);
+  });
+
+  it('a cancel while waiting: LOGIN_CANCELLED, and the port is closed', async () => {
+    const controller = new AbortController();
+    receiver = await startLoopbackReceiver({
+      expectedState: STATE,
+      timeoutMs: 5_000,
+      signal: controller.signal,
+    });
+    controller.abort();
+    const error = await receiver.callback.catch((caught: unknown) => caught);
+    expect(isLatchkeyError(error, 'LOGIN_CANCELLED')).toBe(true);
+    expect(await listening(receiver.port)).toBe(false);
+  });
+
+  it('the callback, once accepted, is neither timed out nor cancelled by the wait ending', async () => {
+    const controller = new AbortController();
+    receiver = await startLoopbackReceiver({
+      expectedState: STATE,
+      timeoutMs: 2_000,
+      signal: controller.signal,
+    });
+    const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
+    await receiver.callback;
+    // The code exchange takes longer than the wait for the browser, and the sign-in is cancelled
+    // meanwhile: the held request still gets the answer the exchange decides.
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    controller.abort();
+    await receiver.finish({ ok: true });
+    expect((await answer).status).toBe(200);
+  });
+
+  it('stopped during the code exchange (a cancel or timeout of the sign-in): the browser is told so, then the port closes', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
+    await receiver.callback;
+    await receiver.close();
+    const response = await answer;
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-security-policy')).toBe(CALLBACK_PAGE_CSP);
+    const html = await response.text();
+    expect(html).toContain('Sign-in did not complete');
+    expect(html).toContain('Sign-in was stopped in Latchkey.');
+    expect(html).not.toContain("You're signed in");
+    // A finish after the stop changes nothing: the browser already has its page.
+    await receiver.finish({ ok: true });
+    expect(await listening(receiver.port)).toBe(false);
+  });
+});
+
+describe('where the receiver cannot listen', () => {
+  async function squat(): Promise<{ port: number; release: () => Promise<unknown> }> {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (squatter.address() as AddressInfo).port,
+      release: () => new Promise((resolve) => squatter.close(resolve)),
+    };
+  }
+
+  it('every fixed port taken: one error naming them all, asking to close the apps using them', async () => {
+    const [a, b] = [await squat(), await squat()];
+    try {
+      const error = await startLoopbackReceiver({
+        expectedState: STATE,
+        timeoutMs: 5_000,
+        ports: [a.port, b.port],
+      }).catch((caught: unknown) => caught);
+      expect(isLatchkeyError(error, 'LOOPBACK_UNAVAILABLE')).toBe(true);
+      expect((error as Error).message).toContain(`ports ${a.port}, ${b.port} on 127.0.0.1 are all in use`);
+      expect((error as Error).message).toContain('Close the app using them');
+    } finally {
+      await Promise.all([a.release(), b.release()]);
+    }
+  });
+
+  it('a port that cannot be listened on at all (not "in use") fails at once with its reason', async () => {
+    const error = await startLoopbackReceiver({
+      expectedState: STATE,
+      timeoutMs: 5_000,
+      ports: [70_000, 0],
+    }).catch((caught: unknown) => caught);
+    expect(isLatchkeyError(error, 'LOOPBACK_UNAVAILABLE')).toBe(true);
+    expect((error as Error).message).toContain('cannot listen on 127.0.0.1 (ERR_SOCKET_BAD_PORT)');
+  });
+});
+
+describe('the held request and the port', () => {
+  it('once the callback is accepted, the port takes no new connection', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
+    await receiver.callback;
+    await expect(fetch(`${receiver.redirectUri}?code=again&state=${STATE}`)).rejects.toThrow(TypeError);
+    await receiver.finish({ ok: true });
+    expect((await answer).status).toBe(200);
+  });
+
+  it('a cancel that lands while the port is being bound still cancels the attempt', async () => {
+    const controller = new AbortController();
+    const starting = startLoopbackReceiver({
+      expectedState: STATE,
+      timeoutMs: 5_000,
+      signal: controller.signal,
+    });
+    controller.abort();
+    receiver = await starting;
+    const error = await receiver.callback.catch((caught: unknown) => caught);
+    expect(isLatchkeyError(error, 'LOGIN_CANCELLED')).toBe(true);
+  });
+
+  it('finish before any callback arrived closes the receiver without an answer to give', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    await expect(receiver.finish({ ok: false, message: 'gave up' })).resolves.toBeUndefined();
+    await expect(fetch(receiver.redirectUri)).rejects.toThrow(TypeError);
+  });
+
+  it('every answer is HTML that may not be sniffed, framed or cached', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
+    await receiver.callback;
+    await receiver.finish({ ok: false, message: `Tom & "Jerry's" <b>` });
+    const response = await answer;
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('connection')).toBe('close');
+    expect(await response.text()).toContain('Tom &amp; &quot;Jerry&#39;s&quot; &lt;b&gt;');
+  });
+});
+
+describe('a connection that never finishes its request (slow loris)', () => {
+  it('is cut off with 408 after the 10 s bound, and the attempt still takes the real callback', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 25_000 });
+    const socket = await openSocket(receiver.port);
+    // Headers that never end: without the bound the port stays held for Node's 5 minutes.
+    const answer = rawRequest(
+      receiver.port,
+      `GET /callback?state=${STATE} HTTP/1.1\r\nHost: 127.0.0.1:${receiver.port}\r\n`,
+      socket,
+    );
+    expect(await answer).toMatch(/^HTTP\/1\.1 408/);
+    const real = fetch(`${receiver.redirectUri}?code=real&state=${STATE}`);
+    expect((await receiver.callback).searchParams.get('code')).toBe('real');
+    await receiver.finish({ ok: true });
+    expect((await real).status).toBe(200);
+  }, 25_000);
+});
+
 describe('loopback pages', () => {
   const pages = { success: successPage(), error: errorPage('Something <script>alert(1)</script> happened') };
 

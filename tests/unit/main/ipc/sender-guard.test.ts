@@ -77,10 +77,43 @@ describe('IPC sender guard', () => {
     expect(checkSender(eventFrom(other, { mainFrame: main }), trusted).allowed).toBe(false);
   });
 
+  it("refuses a frame with the main frame's routing id in another renderer process", () => {
+    // Routing ids are per process: (processId, routingId) together name a frame.
+    const main = frame(`${APP_ORIGIN}/index.html`, { processId: 3, routingId: 1 });
+    const elsewhere = frame(`${APP_ORIGIN}/index.html`, { processId: 4, routingId: 1 });
+    expect(checkSender(eventFrom(elsewhere, { mainFrame: main }), trusted)).toEqual({
+      allowed: false,
+      reason: "the sender is not its window's main frame",
+    });
+  });
+
   it('refuses a frame without ids that is not the main frame object', () => {
     const main: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null };
     const copy: SenderFrameLike = { ...main };
     expect(checkSender(eventFrom(copy, { mainFrame: main }), trusted).allowed).toBe(false);
+  });
+
+  it('accepts the very main frame object even when it carries no ids', () => {
+    const main: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null };
+    expect(checkSender(eventFrom(main, { mainFrame: main }), trusted)).toEqual({ allowed: true });
+  });
+
+  it('refuses a copy carrying only one of the two ids (a frame is named by both)', () => {
+    const onlyRouting: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null, routingId: 1 };
+    const onlyProcess: SenderFrameLike = { url: `${APP_ORIGIN}/index.html`, parent: null, processId: 3 };
+    expect(checkSender(eventFrom({ ...onlyRouting }, { mainFrame: onlyRouting }), trusted).allowed).toBe(
+      false,
+    );
+    expect(checkSender(eventFrom({ ...onlyProcess }, { mainFrame: onlyProcess }), trusted).allowed).toBe(
+      false,
+    );
+  });
+
+  it('names a refused origin in at most 80 characters (the reason goes to the log)', () => {
+    const verdict = checkSender(eventFrom(frame(`https://${'a'.repeat(300)}.example/`)), trusted);
+    expect(verdict.allowed).toBe(false);
+    const reason = (verdict as { reason: string }).reason;
+    expect(reason).toBe(`origin ${`https://${'a'.repeat(300)}.example`.slice(0, 80)} is not Latchkey's`);
   });
 
   it('refuses a webContents we did not create, even on our origin', () => {

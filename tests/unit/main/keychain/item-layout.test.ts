@@ -63,6 +63,70 @@ describe('item layout', () => {
     expect(isChunkAccountOf(`${MAIN}#x`, chunkAccount(MAIN, '0a1b2c3d', 0))).toBe(false);
   });
 
+  it("never counts another client's chunks as ours, even when its account has the same length", () => {
+    // Same issuer, another client id of the same length: only the prefix tells the two apart.
+    const other = 'https://tenant.example|clienT';
+    expect(other.length).toBe(MAIN.length);
+    expect(isChunkAccountOf(MAIN, chunkAccount(other, '0a1b2c3d', 0))).toBe(false);
+    expect(isChunkAccountOf(other, chunkAccount(MAIN, '0a1b2c3d', 0))).toBe(false);
+  });
+
+  it('recognises chunk 10 and beyond, and nothing but a generation and an index after the prefix', () => {
+    for (const index of [0, 9, 10, 31, 123]) {
+      expect(isChunkAccountOf(MAIN, chunkAccount(MAIN, '0a1b2c3d', index)), String(index)).toBe(true);
+    }
+    for (const tail of [
+      'x0a1b2c3d:4',
+      '0a1b2c3d:4x',
+      '0a1b2c3d:',
+      '0a1b2c3:4',
+      '0A1B2C3D:4',
+      '0a1b2c3d4:4',
+    ]) {
+      expect(isChunkAccountOf(MAIN, `${MAIN}#chunk:${tail}`), tail).toBe(false);
+    }
+  });
+
+  it('a long value is cut into full chunks and a remainder, joined back exactly, with no empty chunk', () => {
+    const text = 'abcdefghij'.repeat(100);
+    const plan = planSplit(MAIN, text, 512);
+    expect(plan.chunks.map((chunk) => chunk.value.length)).toEqual([256, 256, 256, 232]);
+    expect(plan.chunks.map((chunk) => chunk.account)).toEqual(
+      [0, 1, 2, 3].map((index) => chunkAccount(MAIN, plan.manifest.generation, index)),
+    );
+    expect(
+      joinChunks(
+        plan.manifest,
+        plan.chunks.map((chunk) => chunk.value),
+      ),
+    ).toBe(text);
+    expect(planSplit(MAIN, 'x'.repeat(512), 512).chunks).toHaveLength(2);
+  });
+
+  it('counts two bytes per character: 1280 characters fill a Windows item (2560 bytes)', () => {
+    expect(itemBytes('x'.repeat(1280))).toBe(2560);
+    expect(itemBytes('')).toBe(0);
+  });
+
+  it('a manifest of one-character chunks is well formed (chunks may equal the length)', () => {
+    const plan = planSplit(MAIN, 'ab', 512);
+    const manifest = { ...plan.manifest, chunks: 2, length: 2 };
+    expect(parseManifest(JSON.stringify(manifest))).toEqual(manifest);
+  });
+
+  it('parses a manifest up to 512 characters, never a longer one, and never JSON that is not an object', () => {
+    const plan = planSplit(MAIN, 'q'.repeat(900), 512);
+    const padded = (length: number) => {
+      const base = JSON.stringify({ ...plan.manifest, pad: '' });
+      return JSON.stringify({ ...plan.manifest, pad: 'p'.repeat(length - base.length) });
+    };
+    expect(padded(512)).toHaveLength(512);
+    expect(parseManifest(padded(512))).toEqual(plan.manifest);
+    expect(parseManifest(padded(513))).toBeNull();
+    for (const value of ['null', '1', '"latchkey-split"', '[]'])
+      expect(parseManifest(value), value).toBeNull();
+  });
+
   it('reads a manifest only when it is well formed', () => {
     const plan = planSplit(MAIN, 'q'.repeat(900), 512);
     expect(parseManifest(plan.manifestText)).toEqual(plan.manifest);
@@ -88,6 +152,16 @@ describe('item layout', () => {
     expect(parseManifest(manifest({ chunks: 1000, length: 1_000_000 }))).toBeNull();
     expect(parseManifest(manifest({ length: MAX_VALUE_CHARS + 1 }))).toBeNull();
     expect(parseManifest(manifest({ chunks: 30, length: 10 }))).toBeNull();
+    expect(parseManifest(manifest({ chunks: 0, length: 0 }))).toBeNull();
+    expect(parseManifest(manifest({ chunks: 1.5 }))).toBeNull();
+    expect(parseManifest(manifest({ v: 2 }))).toBeNull();
+    // The generation and checksum are exactly lower-case hex of their length, nothing around them.
+    for (const generation of ['0a1b2c3d0', 'x0a1b2c3d', '0a1b2c3', '0A1B2C3D']) {
+      expect(parseManifest(manifest({ generation })), generation).toBeNull();
+    }
+    for (const sha256 of [`${'f'.repeat(64)}0`, `x${'f'.repeat(64)}`, 'f'.repeat(63), 'F'.repeat(64)]) {
+      expect(parseManifest(manifest({ sha256 })), sha256).toBeNull();
+    }
     expect(parseManifest(manifest({ padding: 'x'.repeat(1000) }))).toBeNull();
   });
 

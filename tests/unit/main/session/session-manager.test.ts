@@ -951,3 +951,375 @@ describe('backoff', () => {
     expect(backoffDelay(3, { ...exact, jitter: true, random: () => 1 })).toBe(4_000);
   });
 });
+
+describe('the session around its edges', () => {
+  function browserLeg(r: Rig) {
+    const browser = held<Awaited<ReturnType<ScriptedProvider['script']['signIn']>>>();
+    r.provider.script.signIn = () => browser.promise;
+    const tokens = issuedTokens(r.clock.now());
+    return { tokens, succeed: () => browser.resolve({ tokens, subject: ADA.sub, claims: { ...ADA } }) };
+  }
+
+  it('a grant that arrives after the sign-in was cancelled is revoked, never kept', async () => {
+    const r = rig();
+    const browser = browserLeg(r);
+    // The code exchange was already under way when Cancel was pressed: the client answers anyway.
+    r.provider.signIn = () => r.provider.script.signIn();
+    const signingIn = r.manager.signIn();
+    await flush();
+    r.manager.cancelSignIn();
+    browser.succeed();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    await flush();
+    expect(r.provider.callsOf('revokeGrant').map((call) => call.tokens.refreshToken)).toEqual([
+      browser.tokens.refreshToken,
+    ]);
+    expect(r.manager.getState().status).toBe('signedOut');
+  });
+
+  it('signing in while signed in is refused; after dispose it is cancelled', async () => {
+    const r = await signedInRig();
+    await expect(r.manager.signIn()).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'You are already signed in. Sign out first to switch accounts.',
+    });
+    const other = rig();
+    other.manager.dispose();
+    await expect(other.manager.signIn()).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    expect(other.provider.callsOf('signIn')).toHaveLength(0);
+  });
+
+  it('"open the page again" opens the pending attempt\'s link, and nothing without an attempt', async () => {
+    const r = rig();
+    await r.manager.reopenSignInPage();
+    expect(r.opened).toEqual([]);
+    browserLeg(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    const state = r.manager.getState();
+    const link = state.status === 'signingIn' ? state.authorizationUrl : '';
+    await r.manager.reopenSignInPage();
+    expect(r.opened.at(-1)).toBe(link);
+    r.manager.cancelSignIn();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+  });
+
+  it('the signing-in state names the redirect URI to register, and whether its port is fixed', async () => {
+    for (const redirectPorts of [undefined, [53682]]) {
+      const r = rig();
+      const settings = { ...SCRIPTED_SETTINGS, ...(redirectPorts ? { redirectPorts } : {}) };
+      Object.assign(r.provider, { settings });
+      r.provider.signIn = async (options) => {
+        options.onAuthorizationUrl?.(
+          `${settings.issuer}/authorize?redirect_uri=${encodeURIComponent('http://127.0.0.1:53682/callback')}`,
+        );
+        return new Promise<never>(() => undefined);
+      };
+      void r.manager.signIn().catch(() => undefined);
+      await flush();
+      expect(r.manager.getState()).toMatchObject({
+        status: 'signingIn',
+        redirect: { uri: 'http://127.0.0.1:53682/callback', fixedPort: redirectPorts !== undefined },
+      });
+      r.manager.cancelSignIn();
+    }
+  });
+
+  it('listeners hear each change once, a throwing one does not silence the others, and unsubscribing stops them', async () => {
+    const r = rig();
+    const heard: string[] = [];
+    r.manager.subscribe(() => {
+      throw new Error('listener bug');
+    });
+    const unsubscribe = r.manager.subscribe((state) => heard.push(state.status));
+    await r.saveRecord(recordFor(r.clock.now()));
+    await r.manager.restore();
+    expect(heard).toEqual(['restoring', 'signedIn']);
+    await r.manager.recheck();
+    expect(heard).toEqual(['restoring', 'signedIn']);
+    unsubscribe();
+    await r.manager.signOut({ everywhere: false });
+    expect(heard).toEqual(['restoring', 'signedIn']);
+    expect(r.states.at(-1)?.status).toBe('signedOut');
+  });
+
+  it('dispose stops the pending re-check and the listeners, and is safe twice', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.clock.pendingDelays()).toHaveLength(1);
+    const heard = r.states.length;
+    r.manager.dispose();
+    r.manager.dispose();
+    expect(r.clock.pendingDelays()).toEqual([]);
+    await r.manager.signOut({ everywhere: false });
+    expect(r.states).toHaveLength(heard);
+    await expect(r.manager.withAccessToken(async (token) => token)).rejects.toMatchObject({
+      code: 'NOT_SIGNED_IN',
+      message: 'Latchkey is shutting down.',
+    });
+  });
+
+  it('a fresh profile: fetched, shown and saved; not signed in, it says so; unreachable, the session goes offline', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => ({ ...ADA, name: 'Ada King' });
+    await expect(r.manager.fetchProfile()).resolves.toMatchObject({ name: 'Ada King' });
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', profile: { name: 'Ada King' } });
+    expect((await r.savedRecord())?.profile.name).toBe('Ada King');
+
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await expect(r.manager.fetchProfile()).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(r.manager.getState().status).toBe('offline');
+
+    await r.manager.signOut({ everywhere: false });
+    await expect(r.manager.fetchProfile()).rejects.toMatchObject({ code: 'NOT_SIGNED_IN' });
+  });
+
+  it('a renewed access token shows its new expiry while signed in', async () => {
+    const r = await signedInRig();
+    await r.clock.advance(2 * 3600_000);
+    await r.manager.withAccessToken(async (token) => token);
+    const renewed = r.provider.callsOf('refresh').length;
+    expect(renewed).toBe(1);
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedIn',
+      accessTokenExpiresAt: r.clock.now() + 3600_000,
+    });
+    expect(r.manager.diagnostics().lastRefreshAt).toBe(r.clock.now());
+  });
+
+  it('restoring twice reads the keychain once; signed in already, restore changes nothing', async () => {
+    const r = rig();
+    await r.saveRecord(recordFor(r.clock.now()));
+    const [first, second] = await Promise.all([r.manager.restore(), r.manager.restore()]);
+    expect(first).toBe(second);
+    expect(r.provider.callsOf('userinfo')).toHaveLength(1);
+    await r.manager.restore();
+    expect(r.provider.callsOf('userinfo')).toHaveLength(1);
+  });
+
+  it('diagnostics say where the session lives and what the settings are', async () => {
+    const r = await signedInRig();
+    const diagnostics = r.manager.diagnostics();
+    expect(diagnostics.storage).toEqual({ backend: 'keychain', detail: 'System keychain, service "test"' });
+    expect(diagnostics.record).not.toBeNull();
+    expect(diagnostics.accessTokenExpiresAt).toBe(r.record.tokens.expiresAt);
+    expect(diagnostics.redirectPorts).toEqual([]);
+    expect(diagnostics.offlineAccessPrompt).toBe(true);
+    expect(diagnostics.scopes).toMatchObject({ refreshToken: true });
+
+    const memory = rig({ backend: brokenKeychain(KEYRING_ERRORS.noSecretService) });
+    await memory.manager.restore();
+    const inMemory = memory.manager.diagnostics();
+    expect(inMemory.storage.backend).toBe('memory');
+    expect(inMemory.record).toBeNull();
+    expect(inMemory.accessTokenExpiresAt).toBeNull();
+
+    const custom = rig();
+    Object.assign(custom.provider, {
+      settings: { ...SCRIPTED_SETTINGS, redirectPorts: [53682, 53683], offlineAccessPrompt: false },
+    });
+    expect(custom.manager.diagnostics()).toMatchObject({
+      redirectPorts: [53682, 53683],
+      offlineAccessPrompt: false,
+    });
+  });
+});
+
+describe('the session and time', () => {
+  it('a token that expires exactly at the leeway is renewed; one a moment later is used as it is', async () => {
+    for (const [margin, refreshes] of [
+      [60_000, 1],
+      [60_001, 0],
+    ] as const) {
+      const r = rig({ expiryLeewayMs: 60_000 });
+      await r.saveRecord(
+        recordFor(r.clock.now(), issuedTokens(r.clock.now(), { expiresAt: r.clock.now() + margin })),
+      );
+      await r.manager.restore();
+      expect(r.provider.callsOf('refresh'), String(margin)).toHaveLength(refreshes);
+    }
+  });
+
+  it('a caller that joins a refresh in flight and then meets a 401 ends the session, with no second refresh', async () => {
+    const r = await signedInRig();
+    const renewal = held<ReturnType<typeof issuedTokens>>();
+    r.provider.script.refresh = () => renewal.promise;
+    await r.clock.advance(2 * 3600_000);
+    const first = r.manager.withAccessToken(async (token) => token);
+    await flush();
+    const joined = r.manager.withAccessToken(async () => {
+      throw PROVIDER_FAILURES.tokenRejected();
+    });
+    await flush();
+    renewal.resolve(issuedTokens(r.clock.now()));
+    await first;
+    await expect(joined).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a 401 met while another caller renews waits for that renewal instead of starting its own', async () => {
+    const r = await signedInRig();
+    const renewal = held<ReturnType<typeof issuedTokens>>();
+    r.provider.script.refresh = () => renewal.promise;
+    const gate = held<void>();
+    const seen: string[] = [];
+    const slow = r.manager.withAccessToken(async (token) => {
+      seen.push(token);
+      if (seen.length === 1) {
+        await gate.promise;
+        throw PROVIDER_FAILURES.tokenRejected();
+      }
+      return token;
+    });
+    await flush();
+    await r.clock.advance(2 * 3600_000);
+    const other = r.manager.withAccessToken(async (token) => token);
+    await flush();
+    gate.resolve();
+    await flush();
+    const renewed = issuedTokens(r.clock.now());
+    renewal.resolve(renewed);
+    await expect(slow).resolves.toBe(renewed.accessToken);
+    await expect(other).resolves.toBe(renewed.accessToken);
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a refused refresh ends the session at once: nothing pending, no further provider call', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.clock.pendingDelays()).toHaveLength(1);
+    r.provider.script.refresh = () => {
+      throw PROVIDER_FAILURES.refused();
+    };
+    // The pending re-check falls due with the access token expired: its refresh is refused.
+    await r.clock.advance(2 * 3600_000);
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
+    expect(r.clock.pendingDelays()).toEqual([]);
+    await expect(r.manager.withAccessToken(async (token) => token)).rejects.toMatchObject({
+      code: 'NOT_SIGNED_IN',
+    });
+    expect(await r.manager.recheck()).toMatchObject({ status: 'signedOut' });
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a sign-out while a validation is in flight stays a sign-out', async () => {
+    const r = await signedInRig();
+    const answer = held<typeof ADA>();
+    r.provider.script.userinfo = () => answer.promise;
+    const checking = r.manager.recheck();
+    await flush();
+    await r.manager.signOut({ everywhere: false });
+    answer.resolve({ ...ADA, name: 'Changed meanwhile' });
+    await checking;
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('a failure of a call made for a session that has since ended changes nothing', async () => {
+    const r = await signedInRig();
+    const answer = held<typeof ADA>();
+    r.provider.script.userinfo = () => answer.promise;
+    const checking = r.manager.recheck();
+    await flush();
+    await r.manager.signOut({ everywhere: false });
+    answer.reject(PROVIDER_FAILURES.network());
+    await checking;
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    expect(r.clock.pendingDelays()).toEqual([]);
+  });
+});
+
+describe('the launch read', () => {
+  function slowKeychain() {
+    const real = memoryKeychain();
+    const gate = held<void>();
+    const backend: KeychainBackend = {
+      ...real,
+      getPassword: async (service, account) => {
+        await gate.promise;
+        return real.getPassword(service, account);
+      },
+    };
+    return { real, backend, open: () => gate.resolve() };
+  }
+
+  it('a call made while the launch reads the keychain waits for the saved session instead of failing', async () => {
+    const keychain = slowKeychain();
+    const r = rig({ backend: keychain.backend });
+    const record = recordFor(r.clock.now());
+    await createSavedSession({
+      store: createKeychainStore({
+        account: recordAccount(SCRIPTED_SETTINGS),
+        service: 'test',
+        backend: keychain.real,
+      }),
+      settings: SCRIPTED_SETTINGS,
+      pause: async () => undefined,
+      retryDelayMs: 0,
+    }).write(record, 1);
+    const restoring = r.manager.restore();
+    await flush();
+    const call = r.manager.withAccessToken(async (token) => token);
+    keychain.open();
+    await expect(call).resolves.toBe(record.tokens.accessToken);
+    await restoring;
+  });
+
+  it('a sign-in started during the launch read wins over the saved session', async () => {
+    const keychain = slowKeychain();
+    const r = rig({ backend: keychain.backend });
+    await createSavedSession({
+      store: createKeychainStore({
+        account: recordAccount(SCRIPTED_SETTINGS),
+        service: 'test',
+        backend: keychain.real,
+      }),
+      settings: SCRIPTED_SETTINGS,
+      pause: async () => undefined,
+      retryDelayMs: 0,
+    }).write(recordFor(r.clock.now()), 1);
+    const restoring = r.manager.restore();
+    await flush();
+    const signingIn = r.manager.signIn();
+    await flush();
+    keychain.open();
+    await restoring;
+    expect(r.manager.getState().status).toBe('signingIn');
+    expect(r.provider.callsOf('userinfo')).toHaveLength(0);
+    r.manager.cancelSignIn();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+  });
+
+  it('takes the endpoints saved with the record, and discovers again only once the provider confirmed the session', async () => {
+    const r = rig();
+    const used: unknown[] = [];
+    r.provider.useSavedMetadata = (metadata) => {
+      used.push(metadata);
+    };
+    const provider = {
+      issuer: SCRIPTED_SETTINGS.issuer,
+      userinfo_endpoint: `${SCRIPTED_SETTINGS.issuer}/me`,
+    };
+    await r.saveRecord({ ...recordFor(r.clock.now()), provider } as SessionRecord);
+    await r.manager.restore();
+    expect(used).toHaveLength(1);
+    expect(r.provider.callsOf('discover')).toHaveLength(1);
+
+    const offline = rig();
+    await offline.saveRecord(recordFor(offline.clock.now()));
+    offline.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await offline.manager.restore();
+    expect(offline.manager.getState().status).toBe('offline');
+    expect(offline.provider.callsOf('discover')).toHaveLength(0);
+  });
+});
