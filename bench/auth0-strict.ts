@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startIdp, type RunningIdp } from '../idp/index';
 import type { ProviderSettings } from '../main/auth/types';
-import { GENERIC_SCOPES, localDemoSettings } from '../main/config/settings';
+import { localAuth0Settings, localDemoSettings } from '../main/config/settings';
 import type { KeychainBackend } from '../main/keychain/keychain-store';
 import { createServices, type Services } from '../main/services';
 import { openExternalWithBrowser } from '../tests/fixtures/browser';
@@ -50,15 +50,7 @@ async function startMode(latencyMs: number, strict: boolean): Promise<Mode> {
   });
   proxy.setTarget(idp.port);
   const settings: ProviderSettings = strict
-    ? {
-        issuer: idp.issuer,
-        clientId: idp.clientId,
-        scopes: [...GENERIC_SCOPES],
-        usersApi: { kind: 'auth0', baseUrl: idp.usersApiUrl },
-        auth0: { tenantDomain: new URL(idp.audience).host, managementAudience: idp.audience },
-        redirectPorts: [53682, 53683],
-        offlineAccessPrompt: false,
-      }
+    ? localAuth0Settings(idp)
     : { ...localDemoSettings(idp), offlineAccessPrompt: false };
   return { idp, proxy, settings };
 }

@@ -107,6 +107,27 @@ export function localDemoSettings(idp: {
   };
 }
 
+/**
+ * What an Auth0 domain stands for (expandAuth0Domain, auth0Part), for a provider named by its URLs
+ * rather than a domain: the local provider's strict Auth0 mode, which tests and the bench sign in to.
+ */
+export function localAuth0Settings(idp: {
+  issuer: string;
+  clientId: string;
+  audience: string;
+  usersApiUrl: string;
+}): ProviderSettings {
+  return {
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    scopes: [...GENERIC_SCOPES],
+    usersApi: { kind: 'auth0', baseUrl: idp.usersApiUrl },
+    auth0: { tenantDomain: new URL(idp.audience).host, managementAudience: idp.audience },
+    redirectPorts: [...AUTH0_REDIRECT_PORTS],
+    offlineAccessPrompt: false,
+  };
+}
+
 /** Every setting, in the order the help (and the README) names them. */
 const HELP_ORDER: readonly ConfigField[] = [
   'auth0Domain',

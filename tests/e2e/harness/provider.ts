@@ -1,6 +1,6 @@
 import { startIdp, type IdpOptions, type RunningIdp } from '../../../idp';
 import type { ProviderSettings } from '../../../main/auth/types';
-import { GENERIC_SCOPES, localDemoSettings } from '../../../main/config/settings';
+import { localAuth0Settings, localDemoSettings } from '../../../main/config/settings';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../../fixtures/fault-proxy';
 
 /**
@@ -21,19 +21,6 @@ export interface TestProvider {
   close(): Promise<void>;
 }
 
-/** What main/config/settings.ts makes of an Auth0 domain, pointed at the local provider in strict Auth0 mode. */
-function auth0Settings(idp: RunningIdp): ProviderSettings {
-  return {
-    issuer: idp.issuer,
-    clientId: idp.clientId,
-    scopes: [...GENERIC_SCOPES],
-    usersApi: { kind: 'auth0', baseUrl: idp.usersApiUrl },
-    auth0: { tenantDomain: new URL(idp.audience).host, managementAudience: idp.audience },
-    redirectPorts: [53682, 53683],
-    offlineAccessPrompt: false,
-  };
-}
-
 export async function startTestProvider(options: IdpOptions = {}): Promise<TestProvider> {
   const proxy = await startFaultProxy();
   const idp = await startIdp({ ...options, issuerUrl: proxy.url });
@@ -41,7 +28,7 @@ export async function startTestProvider(options: IdpOptions = {}): Promise<TestP
   return {
     idp,
     proxy,
-    settings: options.behaviour === 'auth0-strict' ? auth0Settings(idp) : localDemoSettings(idp),
+    settings: options.behaviour === 'auth0-strict' ? localAuth0Settings(idp) : localDemoSettings(idp),
     fetch: (input, init) => fetch(input, init),
     setNetwork: (mode) => proxy.setMode(mode),
     tokenRequests: () =>

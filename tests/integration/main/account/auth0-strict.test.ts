@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startIdp, type RunningIdp } from '../../../../idp';
 import type { ProviderSettings } from '../../../../main/auth/types';
-import { GENERIC_SCOPES } from '../../../../main/config/settings';
+import { localAuth0Settings } from '../../../../main/config/settings';
 import { parseRecord } from '../../../../main/session/session-record';
 import { launchBrowser, openExternalWithBrowser, type BrowserOpenExternal } from '../../../fixtures/browser';
 import { refreshTokens, resolveAccount } from '../../../fixtures/idp-login';
@@ -19,19 +19,6 @@ import { describeOnPrivateKeyring } from '../../../fixtures/keyring-suite';
 import { startHarness, type Harness } from '../ipc/harness';
 
 const MANAGEMENT_SCOPE = 'openid read:current_user update:current_user_metadata';
-
-/** What main/config/settings.ts makes of an Auth0 domain, pointed at the local strict provider. */
-function auth0Settings(idp: RunningIdp): ProviderSettings {
-  return {
-    issuer: idp.issuer,
-    clientId: idp.clientId,
-    scopes: [...GENERIC_SCOPES],
-    usersApi: { kind: 'auth0', baseUrl: idp.usersApiUrl },
-    auth0: { tenantDomain: new URL(idp.audience).host, managementAudience: idp.audience },
-    redirectPorts: [53682, 53683],
-    offlineAccessPrompt: false,
-  };
-}
 
 function requestsSince(idp: RunningIdp, mark: number): string[] {
   return idp.requestLog.slice(mark).map(({ method, path }) => `${method} ${path}`);
@@ -65,7 +52,7 @@ describeOnPrivateKeyring('Latchkey on Auth0 as it really is (strict Auth0 mode)'
    */
   async function app(
     clockOffsetMs = 0,
-    settings = auth0Settings,
+    settings: (provider: RunningIdp) => ProviderSettings = localAuth0Settings,
   ): Promise<{ h: Harness; browserSteps: BrowserOpenExternal }> {
     const browserSteps = (open[0] ??= openExternalWithBrowser(browser, ada, { confirmAfterLogin: true }));
     const h = await startHarness({
@@ -226,7 +213,7 @@ describeOnPrivateKeyring('Latchkey on Auth0 as it really is (strict Auth0 mode)'
 
   it('"Bad audience" from the users API keeps the session and says what is misconfigured (a users API set without the Auth0 domain)', async () => {
     const misconfigured = (provider: RunningIdp): ProviderSettings => {
-      const { auth0: _auth0, ...generic } = auth0Settings(provider);
+      const { auth0: _auth0, ...generic } = localAuth0Settings(provider);
       return generic;
     };
     const { h } = await app(0, misconfigured);
