@@ -9,14 +9,16 @@ import type { Browser, Page } from '@playwright/test';
 import { completeProviderLogin, launchBrowser } from '../tests/fixtures/browser';
 import { KEYRING_ERRORS, realKeytar, withFaults } from '../tests/fixtures/keychain';
 import { ChromiumApp, type ChromiumAppOptions } from '../tests/e2e/harness/chromium-app';
+import type { IdpOptions } from '../idp';
 import { startTestProvider, type TestProvider } from '../tests/e2e/harness/provider';
 
 const OUT = 'docs/screenshots';
 
-async function shoot(page: Page, name: string): Promise<void> {
+/** `window`: what the window shows, for a dialog, whose backdrop covers the window and not the page below it. */
+async function shoot(page: Page, name: string, frame: 'page' | 'window' = 'page'): Promise<void> {
   // Let transitions and the pushed state settle; the spinner is still under reduced motion.
   await page.waitForTimeout(150);
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: frame === 'page' });
   console.log(`  ${OUT}/${name}.png`);
 }
 
@@ -40,8 +42,9 @@ async function withApp(
   browser: Browser,
   options: Omit<ChromiumAppOptions, 'browser' | 'provider'>,
   run: (app: ChromiumApp, provider: TestProvider) => Promise<void>,
+  providerOptions: IdpOptions = {},
 ): Promise<void> {
-  const provider = await startTestProvider();
+  const provider = await startTestProvider(providerOptions);
   const app = await ChromiumApp.launch({ browser, provider, ...options });
   try {
     await run(app, provider);
@@ -88,12 +91,12 @@ async function main(): Promise<void> {
 
         await page.getByRole('button', { name: 'Sign out', exact: true }).click();
         await page.getByRole('dialog').waitFor();
-        await shoot(page, `05-unsaved-changes-dialog-${colorScheme}`);
+        await shoot(page, `05-unsaved-changes-dialog-${colorScheme}`, 'window');
         await page.getByRole('button', { name: 'Keep editing' }).click();
         await page.getByRole('button', { name: 'Discard changes' }).click();
         await page.getByRole('button', { name: 'Sign out everywhere' }).click();
         await page.getByRole('dialog').waitFor();
-        await shoot(page, `12-sign-out-everywhere-asked-${colorScheme}`);
+        await shoot(page, `12-sign-out-everywhere-asked-${colorScheme}`, 'window');
         await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
         await provider.proxy.setMode('slow', { delayMs: 3_000 });
@@ -175,6 +178,29 @@ async function main(): Promise<void> {
       await page.getByTestId('paste-callback').getByRole('alert').waitFor();
       await shoot(page, '15-paste-callback');
     });
+
+    // Auth0 (the local provider's strict Auth0 mode): the details say the browser will open before it does.
+    await withApp(
+      browser,
+      {},
+      async (app, provider) => {
+        const page = app.page;
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        const context = await browser.newContext();
+        const ada = provider.idp.accounts.find((account) => account.login === 'ada')!;
+        await completeProviderLogin(
+          await context.newPage(),
+          await app.nextExternalUrl(),
+          ada,
+          undefined,
+          true,
+        );
+        await context.close();
+        await page.getByTestId('account-access-step').waitFor();
+        await shoot(page, '16-auth0-details-browser-step');
+      },
+      { behaviour: 'auth0-strict' },
+    );
   } finally {
     await browser.close();
   }
