@@ -1505,7 +1505,7 @@ describe('sign-in side paths', () => {
     expect(lines.join('\n')).toContain('missing [email offline_access], without a refresh token');
   });
 
-  it('a sign-out while the new session is being saved stays a sign-out', async () => {
+  it('a sign-out while the new session is being saved stays a sign-out, and leaves no record behind', async () => {
     const keychain = countingKeychain();
     let open!: () => void;
     keychain.writes.gate = new Promise<void>((resolve) => (open = resolve));
@@ -1523,6 +1523,8 @@ describe('sign-in side paths', () => {
     await signingOut;
     await flush();
     expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    // The write that was in flight did not outlive the sign-out's delete.
+    expect(await r.savedRecord()).toBeNull();
   });
 
   it('an authorization link that cannot be parsed names no redirect address rather than failing', async () => {
