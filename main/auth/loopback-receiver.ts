@@ -74,6 +74,7 @@ function send(
   html: string,
   extraHeaders: Record<string, string> = {},
 ): void {
+  // Stryker disable next-line LogicalOperator: equivalent: send() is the only writer, and it sets both at once (writeHead, then end)
   if (res.headersSent || res.writableEnded) return;
   res.writeHead(status, {
     ...CALLBACK_PAGE_HEADERS,
@@ -193,6 +194,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
       send(res, 400, errorPage('This request did not come from the sign-in page.'));
       return;
     }
+    // Stryker disable next-line StringLiteral: equivalent: a request of an http.Server always has its url (https://nodejs.org/api/http.html#messageurl)
     const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}:${port}`);
     const refusal = judge(url);
     if (refusal) {
@@ -261,6 +263,7 @@ export async function startLoopbackReceiver(options: LoopbackReceiverOptions): P
     void close();
   };
   function stopWaiting(): void {
+    // Stryker disable next-line ConditionalExpression: equivalent: clearTimeout(undefined) does nothing (https://nodejs.org/api/timers.html#cleartimeouttimeout)
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }

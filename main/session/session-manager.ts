@@ -217,6 +217,7 @@ const realTimers: SessionTimers = {
   setTimeout: (callback, ms) => {
     const handle = setTimeout(callback, ms);
     // A pending re-check must never keep the process (or a test run) alive.
+    // Stryker disable next-line OptionalChaining: equivalent in Node, whose Timeout always has unref (https://nodejs.org/api/timers.html#timeoutunref)
     handle.unref?.();
     return handle;
   },
@@ -386,6 +387,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   /** Stops the pending re-check; the backoff keeps counting. */
   function cancelRetry(): void {
+    // Stryker disable next-line ConditionalExpression: equivalent: clearing no timer does nothing, with either kind of timers
     if (retryTimer !== null) timers.clearTimeout(retryTimer);
     retryTimer = null;
   }
@@ -459,6 +461,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           typeof error === 'object' && error !== null && endedWithLiveGrant.has(error) ? session : undefined,
         );
         return;
+      // Stryker disable next-line StringLiteral: equivalent: 'none' only returns, and so does matching no case
       case 'none':
         return;
       case 'offline':
@@ -609,6 +612,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   let launchRead: Promise<unknown> | null = null;
 
   async function afterLaunchRead(): Promise<void> {
+    // Stryker disable next-line ConditionalExpression: equivalent: with no read running, the wait is `await null`
     if (launchRead) await launchRead;
   }
 
@@ -650,6 +654,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   async function runRestore(): Promise<SessionState> {
     const loading = loadSavedSession();
+    // Stryker disable next-line ArrowFunction,BooleanLiteral: equivalent: launchRead is only waited for, its value never read
     launchRead = loading.catch(() => false);
     let restored: boolean;
     try {
@@ -754,6 +759,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     replaceSession(record);
     lastValidatedAt = now();
+    // Stryker disable next-line CallExpression: equivalent: every end of a session (signOut, endSession) has reset it already, and a sign-in needs no session
     resetRetry();
     await save(record);
     if (session === record) setPhase(signedInPhase(record));
@@ -904,6 +910,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   async function fetchProfile(): Promise<Profile> {
     await afterLaunchRead();
     const startedEpoch = epoch;
+    // Stryker disable next-line CallExpression: equivalent: fetchClaims asks requireSession first thing, and the same error is thrown
     requireSession();
     try {
       return await acceptClaims(await fetchClaims());

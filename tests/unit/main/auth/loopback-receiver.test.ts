@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   startLoopbackReceiver,
   type LoopbackReceiver,
@@ -472,5 +472,44 @@ describe('serveSignedOutPage', () => {
 
   it('without fixed ports there is no page to return to', async () => {
     expect(await serveSignedOutPage([])).toBeUndefined();
+  });
+});
+
+describe('closing with other connections open', () => {
+  it('a connection still sending its request when the sign-in ends is cut at once, not left to its 10 s bound', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    const trickling = await openSocket(receiver.port);
+    // Headers that never end: the connection stays busy until it is cut.
+    const heard = rawRequest(
+      receiver.port,
+      `GET /callback?state=${STATE} HTTP/1.1\r\nHost: 127.0.0.1:${receiver.port}\r\n`,
+      trickling,
+    );
+    const answer = fetch(`${receiver.redirectUri}?code=abc&state=${STATE}`);
+    await receiver.callback;
+    await receiver.finish({ ok: true });
+    expect((await answer).status).toBe(200);
+    // Cut by the close, not answered "408 Request Timeout" ten seconds later.
+    expect(await heard).toBe('');
+  });
+
+  it('a browser that went away before the answer does not hold the closing up', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    const socket = await openSocket(receiver.port);
+    socket.write(
+      `GET /callback?code=abc&state=${STATE} HTTP/1.1\r\nHost: 127.0.0.1:${receiver.port}\r\n\r\n`,
+    );
+    await receiver.callback;
+    socket.destroy();
+    // Long enough for the receiver to see the connection go.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // From here the receiver's timers are fake: a wait on one of them would never end by itself.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await receiver.finish({ ok: true });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

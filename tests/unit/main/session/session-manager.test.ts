@@ -4,10 +4,10 @@
  * that calls can be held in flight and failed on cue. The same behaviours against the real local
  * provider and the real keyring are in tests/integration/main/session/.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SessionState } from '../../../../common/session-state';
 import type { RevocationOutcome } from '../../../../main/auth/types';
-import { LatchkeyError } from '../../../../main/errors';
+import { LatchkeyError, loginCancelled } from '../../../../main/errors';
 import { createKeychainStore, type KeychainBackend } from '../../../../main/keychain/keychain-store';
 import { createSavedSession } from '../../../../main/session/saved-session';
 import {
@@ -1321,5 +1321,572 @@ describe('the launch read', () => {
     await offline.manager.restore();
     expect(offline.manager.getState().status).toBe('offline');
     expect(offline.provider.callsOf('discover')).toHaveLength(0);
+  });
+});
+
+/** Log lines, as the support log would show them. */
+function logLines() {
+  const lines: string[] = [];
+  const record = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
+  return { lines, log: { info: record, warn: record } };
+}
+
+/** A keychain whose writes the test counts, fails on cue or holds in flight. */
+function countingKeychain(failWrites = 0) {
+  const real = memoryKeychain();
+  const writes = { count: 0, failing: failWrites, gate: null as Promise<void> | null };
+  const backend: KeychainBackend = {
+    ...real,
+    setPassword: async (...args) => {
+      writes.count += 1;
+      if (writes.gate) await writes.gate;
+      if (writes.failing > 0) {
+        writes.failing -= 1;
+        throw new Error(KEYRING_ERRORS.locked);
+      }
+      return real.setPassword(...args);
+    },
+  };
+  return { backend, writes };
+}
+
+describe('the backoff a person gets by default', () => {
+  it('the first re-check comes within two seconds, and the delay stops growing at five minutes', async () => {
+    // Only the draw is fixed (the lowest: half the delay); base, maximum and jitter are the defaults.
+    const r = await signedInRig({ retry: { random: () => 0 } });
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    expect(r.clock.pendingDelays()).toEqual([1_000]);
+    for (let i = 0; i < 12; i += 1) await r.clock.advance(r.clock.pendingDelays()[0]!);
+    expect(r.clock.pendingDelays()).toEqual([150_000]);
+  });
+
+  it('with the real clock, an unreachable provider is re-checked on its own, and "Retry now" replaces the pending re-check instead of adding one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const r = await signedInRig({ timers: undefined });
+      r.provider.script.userinfo = () => {
+        throw PROVIDER_FAILURES.network();
+      };
+      await r.manager.recheck(); // re-check due in 1 s
+      await r.manager.recheck(); // "Retry now": the next one is due in 2 s, the 1 s one is gone
+      expect(r.provider.callsOf('userinfo')).toHaveLength(3);
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(r.provider.callsOf('userinfo')).toHaveLength(3);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(r.provider.callsOf('userinfo')).toHaveLength(4);
+      expect(r.manager.getState().status).toBe('offline');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('the keychain, tried again before the session goes to memory', () => {
+  it('by default a write that fails twice is tried a third time, and the session is saved', async () => {
+    const keychain = countingKeychain();
+    const { lines, log } = logLines();
+    const r = rig({ backend: keychain.backend, writeRetries: undefined, log });
+    await r.saveRecord(recordFor(r.clock.now()));
+    keychain.writes.count = 0;
+    keychain.writes.failing = 2;
+    r.provider.script.userinfo = () => ({ ...ADA, name: 'Ada King' });
+    const restoring = r.manager.restore();
+    // The pauses between tries wait on the session's timers.
+    for (let i = 0; i < 5; i += 1) {
+      await flush();
+      await r.clock.advance(200);
+    }
+    await restoring;
+    expect(keychain.writes.count).toBe(3);
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', storage: { kind: 'keychain' } });
+    expect((await r.savedRecord())?.profile.name).toBe('Ada King');
+    // Nothing was in memory, so nothing "works again".
+    expect(lines.join('\n')).not.toContain('works again');
+  });
+
+  it('once the keychain is known to fail, each save tries it once (a hung keychain costs one timeout)', async () => {
+    const keychain = countingKeychain(Number.POSITIVE_INFINITY);
+    const r = rig({ backend: keychain.backend, writeRetries: 2 });
+    r.provider.script.signIn = async () => ({
+      tokens: issuedTokens(r.clock.now()),
+      subject: ADA.sub,
+      claims: ADA,
+    });
+    const signingIn = r.manager.signIn();
+    for (let i = 0; i < 5; i += 1) {
+      await flush();
+      await r.clock.advance(200);
+    }
+    await signingIn;
+    expect(keychain.writes.count).toBe(3);
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn', storage: { kind: 'memory' } });
+    await r.clock.advance(2 * 3600_000); // the next refresh saves again
+    await r.manager.withAccessToken(async (token) => token);
+    expect(keychain.writes.count).toBe(4);
+  });
+
+  it('the saved record carries the provider endpoints as last discovered, for the next launch', async () => {
+    const r = rig();
+    const endpoints = {
+      issuer: SCRIPTED_SETTINGS.issuer,
+      userinfo_endpoint: `${SCRIPTED_SETTINGS.issuer}/me`,
+    };
+    r.provider.knownMetadata = () => endpoints as never;
+    r.provider.script.signIn = async () => ({
+      tokens: issuedTokens(r.clock.now()),
+      subject: ADA.sub,
+      claims: ADA,
+    });
+    await r.manager.signIn();
+    expect((await r.savedRecord())?.provider).toEqual(endpoints);
+  });
+});
+
+describe('sign-in side paths', () => {
+  function browser(r: Rig) {
+    const leg = held<Awaited<ReturnType<ScriptedProvider['script']['signIn']>>>();
+    r.provider.script.signIn = () => leg.promise;
+    return leg;
+  }
+
+  it('a browser that fails to open leaves the attempt going, and the failure is kept for diagnostics', async () => {
+    const r = rig({
+      openExternal: async () => {
+        throw new Error('xdg-open: no method available');
+      },
+    });
+    browser(r);
+    const signingIn = r.manager.signIn().catch((error: unknown) => error);
+    await flush();
+    expect(r.manager.getState().status).toBe('signingIn');
+    expect(r.manager.diagnostics().lastError).toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('browser could not be opened'),
+    });
+    r.manager.cancelSignIn();
+    await signingIn;
+  });
+
+  it('a sign-in the browser side reports as cancelled shows signed out with no failure to explain', async () => {
+    const r = rig();
+    const leg = browser(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    leg.reject(loginCancelled());
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    expect(r.manager.getState()).toEqual({ status: 'signedOut', storage: { kind: 'keychain' } });
+    expect(r.manager.diagnostics().lastError).toBeNull();
+  });
+
+  it('an unexpected failure of the sign-in is an INTERNAL error, the original kept as its cause', async () => {
+    const r = rig();
+    const leg = browser(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    const original = new Error('socket hang up');
+    leg.reject(original);
+    const failure = await signingIn.catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'INTERNAL' });
+    expect((failure as Error).cause).toBe(original);
+  });
+
+  it('a provider that grants less than asked is noted in the log with what is missing', async () => {
+    const { lines, log } = logLines();
+    const r = rig({ log });
+    r.provider.script.signIn = async () => ({
+      tokens: issuedTokens(r.clock.now(), { scope: 'openid profile', refreshToken: undefined }),
+      subject: ADA.sub,
+      claims: ADA,
+    });
+    await r.manager.signIn();
+    expect(lines.join('\n')).toContain('missing [email offline_access], without a refresh token');
+  });
+
+  it('a sign-out while the new session is being saved stays a sign-out, and leaves no record behind', async () => {
+    const keychain = countingKeychain();
+    let open!: () => void;
+    keychain.writes.gate = new Promise<void>((resolve) => (open = resolve));
+    const r = rig({ backend: keychain.backend });
+    r.provider.script.signIn = async () => ({
+      tokens: issuedTokens(r.clock.now()),
+      subject: ADA.sub,
+      claims: ADA,
+    });
+    const signingIn = r.manager.signIn();
+    await flush();
+    const signingOut = r.manager.signOut({ everywhere: false });
+    open();
+    await signingIn;
+    await signingOut;
+    await flush();
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'signedOut' } });
+    // The write that was in flight did not outlive the sign-out's delete.
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('an authorization link that cannot be parsed names no redirect address rather than failing', async () => {
+    const r = rig();
+    r.provider.signIn = async (options) => {
+      options.onAuthorizationUrl?.('not a url');
+      return new Promise<never>(() => undefined);
+    };
+    void r.manager.signIn().catch(() => undefined);
+    await flush();
+    expect(r.manager.getState()).toMatchObject({ status: 'signingIn', redirect: { uri: '' } });
+    r.manager.cancelSignIn();
+  });
+
+  it('shutting down during a sign-in cancels it', async () => {
+    const r = rig();
+    browser(r);
+    const signingIn = r.manager.signIn();
+    await flush();
+    r.manager.dispose();
+    await expect(signingIn).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    expect(r.manager.getState()).toEqual({ status: 'signedOut', storage: { kind: 'keychain' } });
+  });
+});
+
+describe('signing out when already signed out', () => {
+  it('with nothing earlier: nothing to remove or revoke, and the signed-out screen shows that report', async () => {
+    const r = rig();
+    const report = await r.manager.signOut({ everywhere: false });
+    expect(report).toEqual({
+      thisComputer: 'noSession',
+      revocation: { outcome: 'notNeeded' },
+      providerSession: 'notRequested',
+    });
+    expect(r.manager.getState()).toMatchObject({
+      status: 'signedOut',
+      reason: { kind: 'signedOut', report },
+    });
+  });
+
+  it('after shutting down, a sign-out changes nothing on screen', async () => {
+    const r = rig();
+    const before = r.manager.getState();
+    r.manager.dispose();
+    await r.manager.signOut({ everywhere: false });
+    expect(r.manager.getState()).toEqual(before);
+  });
+
+  it('a sign-in started while the provider sign-out page is being opened is not swept away', async () => {
+    const r = rig();
+    const url = held<string>();
+    r.provider.endSessionUrl = () => url.promise;
+    const signingOut = r.manager.signOut({ everywhere: true });
+    await flush();
+    const signingIn = r.manager.signIn().catch(() => undefined);
+    await flush();
+    url.resolve(`${SCRIPTED_SETTINGS.issuer}/logout`);
+    await signingOut;
+    expect(r.manager.getState().status).toBe('signingIn');
+    r.manager.cancelSignIn();
+    await signingIn;
+  });
+
+  it("the provider's failures while signing out everywhere are kept for diagnostics", async () => {
+    const r = rig();
+    r.provider.endSessionUrl = async () => {
+      throw new LatchkeyError(
+        'NOT_SUPPORTED',
+        'The provider does not offer a way to end its browser session.',
+      );
+    };
+    await r.manager.signOut({ everywhere: true });
+    expect(r.manager.diagnostics().lastError).toMatchObject({ code: 'NOT_SUPPORTED' });
+    const broken = rig({
+      openExternal: async () => {
+        throw new LatchkeyError('INTERNAL', 'no browser');
+      },
+    });
+    await broken.manager.signOut({ everywhere: true });
+    expect(broken.manager.diagnostics().lastError).toMatchObject({ code: 'INTERNAL', message: 'no browser' });
+  });
+});
+
+describe('revocation side paths', () => {
+  it('a revocation the provider rate-limits is reported as unreachable, and no sign-out page is opened', async () => {
+    const r = await signedInRig();
+    r.provider.script.revokeGrant = () => ({
+      revoked: false,
+      reason: 'failed',
+      error: new LatchkeyError('RATE_LIMITED', 'Too many requests.'),
+    });
+    const report = await r.manager.signOut({ everywhere: true });
+    expect(report).toMatchObject({
+      revocation: { outcome: 'notRevoked', why: 'unreachable' },
+      providerSession: 'unreachable',
+    });
+    expect(r.opened).toEqual([]);
+  });
+
+  it('a revocation call that throws is reported with its error, and the person is signed out anyway', async () => {
+    const r = await signedInRig();
+    r.provider.revokeGrant = async () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    const report = await r.manager.signOut({ everywhere: false });
+    expect(report.revocation).toEqual({
+      outcome: 'notRevoked',
+      why: 'unreachable',
+      error: { code: 'NETWORK', message: PROVIDER_FAILURES.network().message },
+    });
+    expect(await r.savedRecord()).toBeNull();
+  });
+
+  it('a session ended after a 401 on a renewed token still ends when revoking its grant throws, and the log says so', async () => {
+    const { lines, log } = logLines();
+    const r = await signedInRig({ log });
+    r.provider.revokeGrant = async () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await expect(
+      r.manager.withAccessToken(async () => {
+        throw PROVIDER_FAILURES.tokenRejected();
+      }),
+    ).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
+    expect(await r.savedRecord()).toBeNull();
+    expect(lines.join('\n')).toContain('refresh token was not revoked (failed)');
+    expect(r.manager.diagnostics().lastError).toMatchObject({ code: 'SESSION_EXPIRED' });
+  });
+
+  it('a sign-in started while a sign-out waits for the provider keeps its screen when the report arrives', async () => {
+    const r = await signedInRig();
+    const revocation = held<RevocationOutcome>();
+    r.provider.script.revokeGrant = () => revocation.promise;
+    const signingOut = r.manager.signOut({ everywhere: false });
+    await flush();
+    const signingIn = r.manager.signIn().catch(() => undefined);
+    await flush();
+    revocation.resolve({ revoked: true });
+    await signingOut;
+    expect(r.manager.getState().status).toBe('signingIn');
+    r.manager.cancelSignIn();
+    await signingIn;
+  });
+});
+
+describe('offline bookkeeping', () => {
+  it('"offline since" stays the time of the first failure across re-checks', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    const since = r.clock.now();
+    await r.manager.recheck();
+    await r.clock.advance(1_000);
+    await r.clock.advance(2_000);
+    expect(r.provider.callsOf('userinfo')).toHaveLength(4);
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', since });
+  });
+
+  it('a failed profile fetch while a re-check is pending leaves one re-check pending, not two', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    await expect(r.manager.fetchProfile()).rejects.toMatchObject({ code: 'NETWORK' });
+    expect(r.clock.pendingDelays()).toEqual([2_000]);
+  });
+
+  it('a rate-limited provider keeps the automatic re-checks going, like an unreachable one', async () => {
+    const r = await signedInRig();
+    r.provider.script.userinfo = () => {
+      throw new LatchkeyError('RATE_LIMITED', 'Too many requests.');
+    };
+    await r.manager.recheck();
+    for (let i = 0; i < REFUSALS_BEFORE_PAUSE + 1; i += 1) await r.clock.advance(r.clock.pendingDelays()[0]!);
+    expect(r.manager.getState()).toMatchObject({ status: 'offline', nextRetryAt: expect.any(Number) });
+  });
+
+  it('a call whose refresh is refused while a re-check is pending ends the session with nothing left pending', async () => {
+    const r = await signedInRig({ retry: { baseMs: 3 * 3600_000, maxMs: 3 * 3600_000, jitter: false } });
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    await r.clock.advance(2 * 3600_000); // the access token expired; the re-check is not due yet
+    r.provider.script.refresh = () => {
+      throw PROVIDER_FAILURES.refused();
+    };
+    await expect(r.manager.withAccessToken(async (token) => token)).rejects.toMatchObject({
+      code: 'SESSION_EXPIRED',
+    });
+    expect(r.manager.getState()).toMatchObject({ status: 'signedOut', reason: { kind: 'revoked' } });
+    expect(r.clock.pendingDelays()).toEqual([]);
+    expect(r.manager.diagnostics().lastError).toMatchObject({ code: 'SESSION_EXPIRED' });
+  });
+
+  it('renewing the access token while offline does not claim the provider confirmed the session', async () => {
+    const r = await signedInRig({ retry: { baseMs: 3 * 3600_000, maxMs: 3 * 3600_000, jitter: false } });
+    r.provider.script.userinfo = () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await r.manager.recheck();
+    await r.clock.advance(2 * 3600_000);
+    await r.manager.withAccessToken(async (token) => token);
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+    expect(r.manager.getState().status).toBe('offline');
+  });
+
+  it('the failure of a call made for a session that has since ended is not recorded as the latest error', async () => {
+    const r = await signedInRig();
+    const answer = held<typeof ADA>();
+    r.provider.script.userinfo = () => answer.promise;
+    const checking = r.manager.recheck();
+    await flush();
+    await r.manager.signOut({ everywhere: false });
+    answer.reject(PROVIDER_FAILURES.network());
+    await checking;
+    expect(r.manager.diagnostics().lastError).toBeNull();
+  });
+
+  it('after shutting down, a call refused as "shutting down" leaves the state and diagnostics as they were', async () => {
+    const r = await signedInRig();
+    const before = r.manager.getState();
+    r.manager.dispose();
+    await expect(r.manager.withAccessToken(async (token) => token)).rejects.toMatchObject({
+      code: 'NOT_SIGNED_IN',
+    });
+    expect(r.manager.getState()).toEqual(before);
+    expect(r.manager.diagnostics().lastError).toBeNull();
+  });
+});
+
+describe('the access token, more edges', () => {
+  it('a call made while another caller renews after a 401 waits for the renewal and never sends the refused token', async () => {
+    const r = await signedInRig();
+    const renewal = held<ReturnType<typeof issuedTokens>>();
+    r.provider.script.refresh = () => renewal.promise;
+    const first = r.manager.withAccessToken(async (token) => {
+      if (token === r.record.tokens.accessToken) throw PROVIDER_FAILURES.tokenRejected();
+      return token;
+    });
+    await flush();
+    const sent: string[] = [];
+    const second = r.manager.withAccessToken(async (token) => {
+      sent.push(token);
+      return token;
+    });
+    await flush();
+    const renewed = issuedTokens(r.clock.now());
+    renewal.resolve(renewed);
+    await expect(first).resolves.toBe(renewed.accessToken);
+    await expect(second).resolves.toBe(renewed.accessToken);
+    expect(sent).toEqual([renewed.accessToken]);
+  });
+
+  it('a 401 on a token renewed because it had expired ends the session, with no second refresh', async () => {
+    const r = await signedInRig();
+    await r.clock.advance(2 * 3600_000);
+    await expect(
+      r.manager.withAccessToken(async () => {
+        throw PROVIDER_FAILURES.tokenRejected();
+      }),
+    ).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+    expect(r.provider.callsOf('refresh')).toHaveLength(1);
+  });
+
+  it('a re-check that finds the profile unchanged writes nothing to the keychain', async () => {
+    const keychain = countingKeychain();
+    const r = await signedInRig({ backend: keychain.backend });
+    const writes = keychain.writes.count;
+    await r.manager.recheck();
+    expect(keychain.writes.count).toBe(writes);
+  });
+});
+
+describe('the launch, more edges', () => {
+  it('with no keychain, discovery still starts in the background so that "Sign in" is quick', async () => {
+    const r = rig({ backend: brokenKeychain(KEYRING_ERRORS.noSecretService) });
+    await r.manager.restore();
+    expect(r.provider.callsOf('discover')).toHaveLength(1);
+  });
+
+  it('an unusable saved record, or a sign-in started during the launch read, still starts discovery', async () => {
+    const r = rig();
+    r.backend.setPassword('test', recordAccount(SCRIPTED_SETTINGS), 'not a record');
+    await r.manager.restore();
+    expect(r.manager.getState()).toMatchObject({ reason: { kind: 'recordUnreadable' } });
+    expect(r.provider.callsOf('discover')).toHaveLength(1);
+  });
+
+  it('a record saved without endpoints does not replace what the client knows', async () => {
+    const r = rig();
+    const used: unknown[] = [];
+    r.provider.useSavedMetadata = (metadata) => void used.push(metadata);
+    await r.saveRecord(recordFor(r.clock.now()));
+    await r.manager.restore();
+    expect(used).toEqual([]);
+  });
+
+  it('a background discovery that fails costs nothing but a log line', async () => {
+    const { lines, log } = logLines();
+    const r = rig({ log });
+    r.provider.discover = async () => {
+      throw PROVIDER_FAILURES.network();
+    };
+    await expect(r.manager.restore()).resolves.toMatchObject({ status: 'signedOut' });
+    await flush();
+    expect(lines.join('\n')).toContain('background discovery failed (NETWORK)');
+  });
+
+  it('restore while signed in, or after shutting down, reads nothing and changes nothing', async () => {
+    const r = await signedInRig();
+    const discoveries = r.provider.callsOf('discover').length;
+    await r.manager.restore();
+    await flush();
+    expect(r.provider.callsOf('discover')).toHaveLength(discoveries);
+
+    const other = rig();
+    await other.saveRecord(recordFor(other.clock.now()));
+    const before = other.manager.getState();
+    other.manager.dispose();
+    await other.manager.restore();
+    expect(other.manager.getState()).toEqual(before);
+  });
+
+  it('restore after a sign-out reads the keychain again', async () => {
+    const r = await signedInRig();
+    await r.manager.signOut({ everywhere: false });
+    await r.saveRecord(recordFor(r.clock.now()));
+    await expect(r.manager.restore()).resolves.toMatchObject({ status: 'signedIn' });
+  });
+});
+
+describe('diagnostics, more edges', () => {
+  it('says what revocation the provider supports from the endpoints saved with the session', async () => {
+    const r = rig();
+    const provider = {
+      issuer: SCRIPTED_SETTINGS.issuer,
+      revocation_endpoint: `${SCRIPTED_SETTINGS.issuer}/revoke`,
+      revocation_endpoint_auth_methods_supported: ['none'],
+    };
+    await r.saveRecord({ ...recordFor(r.clock.now()), provider } as SessionRecord);
+    await r.manager.restore();
+    expect(r.manager.diagnostics().revocation).toBe('publicClients');
+  });
+
+  it('shows no keychain record once signed out, nor while the session lives in memory', async () => {
+    const r = await signedInRig();
+    await r.manager.signOut({ everywhere: false });
+    expect(r.manager.diagnostics().record).toBeNull();
+
+    const keychain = countingKeychain(Number.POSITIVE_INFINITY);
+    const memory = rig({ backend: keychain.backend });
+    memory.provider.script.signIn = async () => ({
+      tokens: issuedTokens(memory.clock.now()),
+      subject: ADA.sub,
+      claims: ADA,
+    });
+    await memory.manager.signIn();
+    expect(memory.manager.getState()).toMatchObject({ storage: { kind: 'memory' } });
+    expect(memory.manager.diagnostics().record).toBeNull();
   });
 });
