@@ -178,7 +178,7 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
       throw new LatchkeyError(
         'NETWORK',
         timedOut
-          ? `The provider's users API did not answer within ${Math.round(timeoutMs / 1000)} s.`
+          ? `The provider's users API did not answer within ${Math.round(timeoutMs / 100) / 10} s.`
           : "The provider's users API could not be reached. Check the connection and try again.",
         { cause },
       );
@@ -190,6 +190,7 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
     for (let attempt = 0; ; attempt++) {
       const response = await send(url, init);
       const read = await readBoundedJson(response, USERS_API_MAX_BODY_BYTES);
+      if (read.kind === 'cut') throw answerCut(request, read.cause);
       if (response.ok) return read;
       const body = read.kind === 'json' ? read.value : undefined;
       if (response.status === 429) {
@@ -267,8 +268,29 @@ export function createUsersApi(options: UsersApiOptions): UsersApi {
   };
 }
 
-/** A users API answer's body: parsed JSON, too large to read, or not JSON at all. */
-type Answer = { kind: 'json'; value: unknown } | { kind: 'tooLarge' } | { kind: 'unreadable' };
+/**
+ * A users API answer's body: parsed JSON, too large to read, not JSON at all, or cut off by the
+ * connection (or the request's timeout) before it ended.
+ */
+type Answer =
+  | { kind: 'json'; value: unknown }
+  | { kind: 'tooLarge' }
+  | { kind: 'unreadable' }
+  | { kind: 'cut'; cause: unknown };
+
+/**
+ * The answer stopped arriving: a network problem (the session is kept), not an odd answer. A save
+ * may have reached the provider before the connection broke, so it is not called failed.
+ */
+function answerCut(request: UsersApiRequest, cause: unknown): LatchkeyError {
+  return new LatchkeyError(
+    'NETWORK',
+    request.operation === 'update'
+      ? "The connection to the provider's users API broke while it answered, so Latchkey cannot tell whether your changes were saved. Check the connection, then reload your details."
+      : "The connection to the provider's users API broke while it answered. Check the connection and try again.",
+    { cause },
+  );
+}
 
 /**
  * Reads at most `limit` bytes of the body, then parses it. A declared Content-Length over the limit
@@ -296,6 +318,10 @@ async function readBoundedJson(response: Response, limit: number): Promise<Answe
       }
       chunks.push(value);
     }
+  } catch (cause) {
+    return { kind: 'cut', cause };
+  }
+  try {
     return { kind: 'json', value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
   } catch {
     return { kind: 'unreadable' };

@@ -180,8 +180,16 @@ function oauthErrorOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * What the provider sent, when it sent no OAuth error (answerExcerpt): an excerpt of the body, undefined
+ * for an empty body, or null when openid-client had already read the body, so that what it said is
+ * unknown (a 200 that is not JSON, such as a captive portal's page, is read before it is refused).
+ */
+export type AnswerExcerpt = string | null | undefined;
+
 /** "HTTP 400 with an empty body", "HTTP 401: "Unauthorized"": for answers without an OAuth error. */
-function bareAnswerWords(status: number, excerpt: string | undefined): string {
+function bareAnswerWords(status: number, excerpt: AnswerExcerpt): string {
+  if (excerpt === null) return `HTTP ${status} with an answer that is not the JSON the standard asks for`;
   return excerpt ? `HTTP ${status}: "${excerpt}"` : `HTTP ${status} with an empty body`;
 }
 
@@ -189,7 +197,7 @@ function bareAnswerWords(status: number, excerpt: string | undefined): string {
 function fromRefreshRefusal(
   error: unknown,
   status: number,
-  excerpt: string | undefined,
+  excerpt: AnswerExcerpt,
 ): LatchkeyError | undefined {
   const oauthError = oauthErrorOf(error);
   const description =
@@ -233,14 +241,13 @@ const EXCERPT_CHARS = 100;
  * the log: openid-client keeps the unread Response as the cause of OAUTH_RESPONSE_IS_NOT_CONFORM and
  * OAUTH_RESPONSE_IS_NOT_JSON. At most 2 KiB are read (within a second); markup and control characters
  * go, every one of `secrets` (the refresh token, the code, the verifier just sent, in case the page
- * echoes the request) is cut out, and what is left is bounded. Undefined when there is nothing to say.
+ * echoes the request) is cut out, and what is left is bounded. Undefined when there is nothing to say;
+ * null when openid-client read the body before refusing it (AnswerExcerpt).
  */
-export async function answerExcerpt(
-  error: unknown,
-  secrets: readonly string[] = [],
-): Promise<string | undefined> {
+export async function answerExcerpt(error: unknown, secrets: readonly string[] = []): Promise<AnswerExcerpt> {
   const response = error instanceof Error && error.cause instanceof Response ? error.cause : undefined;
-  if (!response?.body || response.bodyUsed) return undefined;
+  if (response?.bodyUsed) return null;
+  if (!response?.body) return undefined;
   let text = '';
   const reader = response.body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -315,7 +322,11 @@ function unwrap(error: CodedError): { message: string; details: CheckDetails | u
   return { message: error.message, details: inner as CheckDetails | undefined };
 }
 
-function fromClientError(error: CodedError, operation: AuthOperation, excerpt?: string): LatchkeyError {
+function fromClientError(
+  error: CodedError,
+  operation: AuthOperation,
+  excerpt?: AnswerExcerpt,
+): LatchkeyError {
   // oauth4webapi messages name the failed check ('unexpected "iss" (issuer) response parameter value',
   // 'response parameter "state" missing'), never a value: safe to show.
   const { message, details: cause } = unwrap(error);
@@ -450,7 +461,11 @@ function isNetworkFailure(error: unknown): boolean {
  * here from fixed text, OAuth error codes and the provider's error_description: never a token, code
  * or verifier.
  */
-export function toAuthError(error: unknown, operation: AuthOperation, excerpt?: string): LatchkeyError {
+export function toAuthError(
+  error: unknown,
+  operation: AuthOperation,
+  excerpt?: AnswerExcerpt,
+): LatchkeyError {
   if (error instanceof LatchkeyError) return error;
 
   const status = statusOf(error);

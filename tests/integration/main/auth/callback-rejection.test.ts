@@ -7,7 +7,7 @@ import { openExternalWithBrowser } from '../../../fixtures/browser';
 import { resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
 import { rejectionOf } from '../../../fixtures/rejections';
-import { settingsFor, tokenRequests } from './provider-settings';
+import { settingsFor, tokenRequests } from '../../../fixtures/provider-settings';
 
 /**
  * The loopback leg of the sign-in against the real provider and a real browser: requests that do not

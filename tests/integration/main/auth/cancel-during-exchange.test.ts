@@ -5,7 +5,7 @@ import { isLatchkeyError } from '../../../../main/errors';
 import { openExternalWithBrowser } from '../../../fixtures/browser';
 import { resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
-import { settingsFor } from './provider-settings';
+import { settingsFor } from '../../../fixtures/provider-settings';
 
 /**
  * Cancel pressed while the authorization code is being exchanged: the attempt ends LOGIN_CANCELLED at

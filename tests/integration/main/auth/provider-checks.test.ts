@@ -7,7 +7,7 @@ import { openExternalWithBrowser } from '../../../fixtures/browser';
 import { obtainTokens, resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
 import { codeOf, rejectionOf } from '../../../fixtures/rejections';
-import { settingsFor, tokenRequests } from './provider-settings';
+import { settingsFor, tokenRequests } from '../../../fixtures/provider-settings';
 
 /** Every check openid-client makes, provoked against the real provider, and how each failure is coded. */
 

@@ -19,7 +19,7 @@ import { openExternalWithBrowser } from '../../../fixtures/browser';
 import { resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
 import { codeOf } from '../../../fixtures/rejections';
-import { tokenRequests } from './provider-settings';
+import { tokenRequests } from '../../../fixtures/provider-settings';
 
 /** Two ports free right now, registered at the provider as exact redirect URIs. */
 async function freePorts(count: number): Promise<number[]> {

@@ -6,7 +6,7 @@ import { obtainTokens, resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
 import { startCaptureServer, type CaptureServer } from '../../../fixtures/capture-server';
 import { codeOf } from '../../../fixtures/rejections';
-import { settingsFor } from './provider-settings';
+import { settingsFor } from '../../../fixtures/provider-settings';
 
 /**
  * The endpoints a session record carries from an earlier run (AuthClient.useSavedMetadata), against

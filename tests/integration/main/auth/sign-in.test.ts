@@ -10,7 +10,7 @@ import {
 import { resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
 import { codeOf } from '../../../fixtures/rejections';
-import { settingsFor, tokenRequests } from './provider-settings';
+import { settingsFor, tokenRequests } from '../../../fixtures/provider-settings';
 
 const suite = useLocalProvider({ browser: true });
 let ada: DemoAccount;

@@ -567,6 +567,20 @@ describe('answerExcerpt', () => {
     expect(await answerExcerpt(new Error('no response'))).toBeUndefined();
   });
 
+  it('never calls a body openid-client already read "empty": what it said is unknown', async () => {
+    // openid-client reads a 200 answer's body before it finds it is not JSON (a captive portal's page).
+    const error = notJson(200, '<h1>Sign in to the hotel Wi-Fi</h1>', 'text/html');
+    await (error.cause as Response).text();
+    const excerpt = await answerExcerpt(error);
+    expect(excerpt).toBeNull();
+    expect(toAuthError(error, 'userinfo', excerpt).message).toBe(
+      'The provider answered HTTP 200 with an answer that is not the JSON the standard asks for while reading the profile.',
+    );
+    expect(toAuthError(notJson(200, null), 'userinfo', await answerExcerpt(notJson(200, null))).message).toBe(
+      'The provider answered HTTP 200 with an empty body while reading the profile.',
+    );
+  });
+
   it('gives up on a body that does not arrive within a second', async () => {
     const stalled = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { contract } from '../../../../common/contract';
-import { describeIssues } from '../../../../main/ipc/invoke-wrapper';
+import { APP_ORIGIN } from '../../../../common/app-origin';
+import { CHANNELS, METHOD_NAMES, type MethodName } from '../../../../common/channels';
+import { contract, type HandlerTable } from '../../../../common/contract';
+import { LatchkeyError } from '../../../../main/errors';
+import { buildIpcRoutes, describeIssues } from '../../../../main/ipc/invoke-wrapper';
+import type { InvokeEventLike } from '../../../../main/ipc/sender-guard';
 
 function issuesOf(
   schema: { safeParse(input: unknown): { success: boolean; error?: { issues: unknown[] } } },
@@ -31,5 +35,164 @@ describe('describeIssues (INVALID_INPUT messages)', () => {
     const message = describeIssues(issuesOf(contract.updateMetadata.input, { patch }));
     expect(message).toMatch(/\(and \d+ more\)$/);
     expect(message.length).toBeLessThan(800);
+  });
+});
+
+/** The event Electron gives for a call from our window's main frame (the transport cannot run here). */
+const WINDOW_ID = 4;
+const mainFrame = { url: `${APP_ORIGIN}/index.html`, parent: null, processId: 2, routingId: 1 };
+const fromOurWindow: InvokeEventLike = { sender: { id: WINDOW_ID, mainFrame }, senderFrame: mainFrame };
+const policy = { isTrustedWebContents: (id: number) => id === WINDOW_ID };
+
+/** A handler table whose every method records its calls and answers with `answer`. */
+function recordingHandlers(answer: (name: MethodName, input: unknown) => Promise<unknown>) {
+  const calls: Array<{ name: MethodName; input: unknown }> = [];
+  const handlers = Object.fromEntries(
+    METHOD_NAMES.map((name) => [
+      name,
+      (input: unknown) => {
+        calls.push({ name, input });
+        return answer(name, input);
+      },
+    ]),
+  ) as unknown as HandlerTable;
+  return { handlers, calls };
+}
+
+function recordingLog() {
+  const lines = { warn: [] as string[], error: [] as string[] };
+  return {
+    lines,
+    log: { warn: (m: string) => lines.warn.push(m), error: (m: string) => lines.error.push(m) },
+  };
+}
+
+function routeOf(routes: ReturnType<typeof buildIpcRoutes>, name: MethodName) {
+  const route = routes.find((candidate) => candidate.name === name);
+  if (!route) throw new Error(`no route for ${name}`);
+  return route;
+}
+
+describe('IPC routes (every call through one wrapper)', () => {
+  it('gives every contract method its own channel', () => {
+    const routes = buildIpcRoutes(recordingHandlers(async () => undefined).handlers, policy);
+    expect(routes.map((route) => route.name)).toEqual([...METHOD_NAMES]);
+    expect(routes.map((route) => route.channel)).toEqual(METHOD_NAMES.map((name) => CHANNELS[name]));
+  });
+
+  it('hands parsed input to the handler and its answer back as plain data', async () => {
+    const report = { revocation: 'revoked', providerSession: 'kept' };
+    const { handlers, calls } = recordingHandlers(async () => report);
+    const result = await routeOf(buildIpcRoutes(handlers, policy), 'signOut').handle(fromOurWindow, {
+      everywhere: false,
+    });
+    expect(calls).toEqual([{ name: 'signOut', input: { everywhere: false } }]);
+    expect(result).toEqual({ ok: true, value: report });
+    expect(result.ok && result.value).not.toBe(report);
+  });
+
+  it('refuses to send an answer that is not plain data (INTERNAL), rather than let it arrive mangled', async () => {
+    const { lines, log } = recordingLog();
+    const { handlers } = recordingHandlers(async () => ({ at: new Date(0) }));
+    const result = await routeOf(buildIpcRoutes(handlers, policy, log), 'getProfile').handle(
+      fromOurWindow,
+      undefined,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(lines.error).toEqual([expect.stringContaining('NotPlainDataError: a Date object at .at')]);
+  });
+
+  it('refuses a window Latchkey did not create (FORBIDDEN) without calling the handler, and says why in the log', async () => {
+    const { handlers, calls } = recordingHandlers(async () => undefined);
+    const { lines, log } = recordingLog();
+    const stranger: InvokeEventLike = { sender: { id: 99, mainFrame }, senderFrame: mainFrame };
+    const result = await routeOf(buildIpcRoutes(handlers, policy, log), 'getProfile').handle(
+      stranger,
+      undefined,
+    );
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringMatching(/not allowed/) },
+    });
+    expect(calls).toEqual([]);
+    expect(lines.warn).toEqual([
+      `IPC ${CHANNELS.getProfile} refused: webContents 99 is not a Latchkey window`,
+    ]);
+  });
+
+  it('refuses an event it cannot read (fails closed) without calling the handler', async () => {
+    const { handlers, calls } = recordingHandlers(async () => undefined);
+    const { lines, log } = recordingLog();
+    const unreadable = {
+      get sender(): never {
+        throw new TypeError('Object has been destroyed');
+      },
+      senderFrame: mainFrame,
+    } as InvokeEventLike;
+    const result = await routeOf(buildIpcRoutes(handlers, policy, log), 'getProfile').handle(
+      unreadable,
+      undefined,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(calls).toEqual([]);
+    expect(lines.warn).toEqual([
+      expect.stringContaining('unreadable event (TypeError: Object has been destroyed)'),
+    ]);
+  });
+
+  it('refuses input over the bounds before parsing it (INVALID_INPUT), without calling the handler', async () => {
+    const { handlers, calls } = recordingHandlers(async () => ({}));
+    const patch = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 'v']));
+    const result = await routeOf(buildIpcRoutes(handlers, policy), 'updateMetadata').handle(fromOurWindow, {
+      patch,
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Invalid input. It is larger than any Latchkey request.' },
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it("refuses input the method's schema rejects (INVALID_INPUT naming the field), without calling the handler", async () => {
+    const { handlers, calls } = recordingHandlers(async () => ({}));
+    const result = await routeOf(buildIpcRoutes(handlers, policy), 'signOut').handle(fromOurWindow, {
+      everywhere: 'yes',
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid input\. everywhere: /) },
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it("passes a handler's coded failure on as it is, and logs nothing", async () => {
+    const { handlers } = recordingHandlers(async () => {
+      throw new LatchkeyError('NOT_SIGNED_IN', 'Sign in first.');
+    });
+    const { lines, log } = recordingLog();
+    const result = await routeOf(buildIpcRoutes(handlers, policy, log), 'getProfile').handle(
+      fromOurWindow,
+      undefined,
+    );
+    expect(result).toEqual({ ok: false, error: { code: 'NOT_SIGNED_IN', message: 'Sign in first.' } });
+    expect(lines).toEqual({ warn: [], error: [] });
+  });
+
+  it('turns an unexpected failure into INTERNAL and logs what was thrown', async () => {
+    const { lines, log } = recordingLog();
+    const thrown = recordingHandlers(async () => {
+      throw new RangeError('index out of range');
+    });
+    const result = await routeOf(buildIpcRoutes(thrown.handlers, policy, log), 'getProfile').handle(
+      fromOurWindow,
+      undefined,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(lines.error).toEqual([`IPC ${CHANNELS.getProfile} failed: RangeError: index out of range`]);
+
+    // Something that is not an Error is logged by its type only: its content may be anything.
+    const odd = recordingHandlers(() => Promise.reject('token=abc'));
+    await routeOf(buildIpcRoutes(odd.handlers, policy, log), 'getProfile').handle(fromOurWindow, undefined);
+    expect(lines.error[1]).toBe(`IPC ${CHANNELS.getProfile} failed: string`);
   });
 });

@@ -39,4 +39,30 @@ describe('toPlainData (what may cross IPC)', () => {
     const shared = { x: 1 };
     expect(toPlainData({ a: shared, b: shared })).toEqual({ a: { x: 1 }, b: { x: 1 } });
   });
+
+  it('refuses an object nested past depth 64 (the top is depth 0), and copies one at depth 64', () => {
+    const nested = (levels: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < levels; i += 1) value = { v: value };
+      return value;
+    };
+    expect(toPlainData(nested(65))).toEqual(nested(65));
+    expect(() => toPlainData(nested(66))).toThrow(/nested deeper than 64/);
+  });
+
+  it('copies an object without a prototype (what a null-prototype map of claims is) as plain data', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { sub: 'auth0|1' });
+    const copy = toPlainData(bare);
+    expect(copy).toEqual({ sub: 'auth0|1' });
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+  });
+
+  it('says where the value that cannot cross is', () => {
+    expect(() => toPlainData({ profile: { picture: new URL('https://x.example/') } })).toThrow(
+      'a URL object at .profile.picture',
+    );
+    expect(() => toPlainData([1, 2n])).toThrow('bigint at [1] cannot cross IPC');
+    expect(() => toPlainData(Symbol('s'))).toThrow('symbol at the top cannot cross IPC');
+    expect(() => toPlainData(new Map())).toThrow('a Map object at the top');
+  });
 });

@@ -123,4 +123,40 @@ describe('session state broadcast', () => {
     expect(ours.received[0]?.payload).toEqual(STATE);
     expect(ours.received[0]?.payload).not.toBe(STATE);
   });
+
+  it('pushes nothing, and says so in the log, when a state is not plain data (a bug: it would arrive mangled)', () => {
+    const session = sessionEmitter();
+    const ours = target(1, `${APP_ORIGIN}/`);
+    const errors: string[] = [];
+    startSessionStateBroadcast({
+      session,
+      targets: () => [ours],
+      isTrustedWebContents: () => true,
+      log: { warn() {}, error: (message: string) => errors.push(message) },
+    });
+    session.emit({ ...STATE, checkedAt: new Date(0) } as unknown as SessionState);
+    expect(ours.received).toEqual([]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^session state is not plain data, not pushed: NotPlainDataError/),
+    ]);
+    // The next, plain, state still goes out.
+    session.emit(STATE);
+    expect(ours.received).toHaveLength(1);
+  });
+
+  it('pushes to the origins it is given instead of our own (the development server)', () => {
+    const session = sessionEmitter();
+    const devServer = target(1, 'http://localhost:5173/');
+    const ours = target(2, `${APP_ORIGIN}/`);
+    startSessionStateBroadcast({
+      session,
+      targets: () => [devServer, ours],
+      isTrustedWebContents: () => true,
+      allowedOrigins: ['http://localhost:5173'],
+      log: silent,
+    });
+    session.emit(STATE);
+    expect(devServer.received).toHaveLength(1);
+    expect(ours.received).toEqual([]);
+  });
 });

@@ -48,4 +48,42 @@ describe('keychain problems', () => {
     const silent = keychainTimeout('read your session', 3000);
     expect(keychainRemedy('linux', silent.toInfo())).toMatch(/Unlock your keyring/);
   });
+
+  it('explains a keychain that rejects with something other than an Error, or with nothing to say', () => {
+    expect(
+      keychainError('read your session', 'Cannot create an item in a locked collection').message,
+    ).toMatch(/locked/);
+    expect(keychainError('read your session', '').message).toBe(
+      'The system keychain refused to read your session: no reason given',
+    );
+    expect(keychainError('read your session', new Error('\u200b')).message).toBe(
+      'The system keychain refused to read your session: no reason given',
+    );
+  });
+
+  it('keeps what the keychain said as the cause, for the log', () => {
+    const cause = new Error('Something else');
+    expect(keychainError('save your session', cause).cause).toBe(cause);
+  });
+
+  it('explains a timeout to a tenth of a second', () => {
+    expect(keychainTimeout('read your session', 1_250).message).toMatch(
+      /within 1\.3 s when asked to read your session/,
+    );
+  });
+
+  it('a locked keyring that was never unlocked also gets "unlock", and other failures get "start a keyring"', () => {
+    const neverUnlocked = keychainError(
+      'save your session',
+      new Error('Object does not exist at path “/org/freedesktop/secrets/collection/login”'),
+    );
+    expect(keychainRemedy('linux', neverUnlocked.toInfo())).toMatch(/Unlock your keyring/);
+    const noService = keychainError(
+      'save your session',
+      new Error('The name org.freedesktop.secrets was not provided'),
+    );
+    expect(keychainRemedy('linux', noService.toInfo())).toMatch(/Start a keyring service/);
+    // macOS and Windows have one remedy whatever happened.
+    expect(keychainRemedy('darwin', neverUnlocked.toInfo())).toMatch(/Keychain Access/);
+  });
 });
