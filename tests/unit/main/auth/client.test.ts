@@ -492,7 +492,7 @@ describe('cancelling a sign-in', () => {
         signal: controller.signal,
         timeoutMs: SIGN_IN_TIMEOUT_MS,
       });
-      expect(await outcomeWithin(attempt, 1_000)).toBe('LOGIN_CANCELLED');
+      expect(await outcomeWithin(attempt, 3_000)).toBe('LOGIN_CANCELLED');
       expect(browser.opened).toEqual([]);
     } finally {
       discovery.release();
@@ -511,7 +511,7 @@ describe('cancelling a sign-in', () => {
       });
       await discovery.held;
       controller.abort();
-      expect(await outcomeWithin(attempt, 1_000)).toBe('LOGIN_CANCELLED');
+      expect(await outcomeWithin(attempt, 3_000)).toBe('LOGIN_CANCELLED');
       expect(browser.opened).toEqual([]);
     } finally {
       discovery.release();
@@ -550,7 +550,7 @@ describe('cancelling a sign-in', () => {
     });
     await exchange.held;
     controller.abort();
-    expect(await outcomeWithin(attempt, 1_000)).toBe('LOGIN_CANCELLED');
+    expect(await outcomeWithin(attempt, 3_000)).toBe('LOGIN_CANCELLED');
     expect(revocations).toEqual([]);
 
     exchange.release();
@@ -560,6 +560,7 @@ describe('cancelling a sign-in', () => {
     // The refresh token of the abandoned grant no longer renews anything.
     expect(await codeOf(clientFor().refresh(revoked?.get('token') ?? ''))).toBe('SESSION_EXPIRED');
   });
+
   it('Cancel during a code exchange that then fails leaves no unhandled failure behind', async () => {
     const unhandled: unknown[] = [];
     const record = (reason: unknown) => unhandled.push(reason);
