@@ -53,11 +53,17 @@ function walk(input: unknown): string | undefined {
     if (typeof value !== 'object' || value === null) continue;
     if (depth >= INPUT_BOUNDS.depth) return 'Invalid input. It is nested too deeply.';
     if (Array.isArray(value)) {
+      // Refuses a long list before pushing its items; the check at the top of the loop would refuse
+      // the same list once its items are counted, so only the cost depends on this line.
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: equivalent in outcome: the per-value check refuses the same input later
       if (nodes + value.length > INPUT_BOUNDS.nodes) return TOO_LARGE;
       for (const item of value) stack.push({ value: item, depth: depth + 1 });
       continue;
     }
     const keys = Object.keys(value);
+    // Each entry counts its key here and its value when popped, so an object this check refuses is
+    // refused by the per-value check too: this line only keeps a million keys from being pushed.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent in outcome: the per-value check refuses the same input later
     if (nodes + keys.length > INPUT_BOUNDS.nodes) return TOO_LARGE;
     for (const key of keys) {
       if (RESERVED_METADATA_KEYS.has(key)) return `Invalid input. The key "${key}" is not allowed.`;

@@ -48,3 +48,45 @@ describe('inputBoundsProblem: counts and sizes before any parsing', () => {
     expect(inputBoundsProblem({ patch: hostile })).toMatch(/not plain data/);
   });
 });
+
+describe('inputBoundsProblem at its exact bounds', () => {
+  /** `{ a: [0, 0, …] }`: the object, its key, the list and each item count one value each. */
+  const listOf = (items: number) => ({ a: new Array<number>(items).fill(0) });
+  /** `{ a: { k0: 0, k1: 0, … } }`: each entry of the inner object counts its key and its value. */
+  const objectOf = (entries: number) => ({
+    a: Object.fromEntries(Array.from({ length: entries }, (_, i) => [`k${i}`, 0])),
+  });
+  /** `depth` containers inside one another (arrays or objects) around a number. */
+  const nested = (depth: number, kind: 'array' | 'object') => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i += 1) value = kind === 'array' ? [value] : { v: value };
+    return value;
+  };
+
+  it(`counts ${INPUT_BOUNDS.nodes} values in all, lists and objects alike`, () => {
+    expect(inputBoundsProblem(listOf(INPUT_BOUNDS.nodes - 3))).toBeUndefined();
+    expect(inputBoundsProblem(listOf(INPUT_BOUNDS.nodes - 2))).toMatch(/larger than any/);
+    const mostEntries = Math.floor((INPUT_BOUNDS.nodes - 3) / 2);
+    expect(inputBoundsProblem(objectOf(mostEntries))).toBeUndefined();
+    expect(inputBoundsProblem(objectOf(mostEntries + 1))).toMatch(/larger than any/);
+  });
+
+  it(`counts ${INPUT_BOUNDS.characters} characters of keys and text together`, () => {
+    // "a" is one character of key.
+    expect(inputBoundsProblem({ a: 'x'.repeat(INPUT_BOUNDS.characters - 1) })).toBeUndefined();
+    expect(inputBoundsProblem({ a: 'x'.repeat(INPUT_BOUNDS.characters) })).toMatch(/larger than any/);
+    expect(inputBoundsProblem({ ['k'.repeat(INPUT_BOUNDS.characters)]: 1 })).toBeUndefined();
+    expect(inputBoundsProblem({ ['k'.repeat(INPUT_BOUNDS.characters + 1)]: 1 })).toMatch(/larger than any/);
+  });
+
+  it(`takes containers ${INPUT_BOUNDS.depth} deep, lists and objects alike, and refuses one more`, () => {
+    for (const kind of ['array', 'object'] as const) {
+      expect(inputBoundsProblem(nested(INPUT_BOUNDS.depth, kind)), kind).toBeUndefined();
+      expect(inputBoundsProblem(nested(INPUT_BOUNDS.depth + 1, kind)), kind).toMatch(/nested too deeply/);
+    }
+  });
+
+  it('takes null values as values, not as something unreadable', () => {
+    expect(inputBoundsProblem({ patch: { a: null, b: [null] } })).toBeUndefined();
+  });
+});

@@ -62,6 +62,30 @@ describe('metadataPatchSchema', () => {
     }
   });
 
+  it('takes a nested object of 64 keys and refuses one of 65, saying which limit', () => {
+    const nested = (keys: number) =>
+      metadataPatchSchema.safeParse({
+        prefs: Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${i}`, i])),
+      });
+    expect(nested(METADATA_LIMITS.keysPerObject).success).toBe(true);
+    const refused = nested(METADATA_LIMITS.keysPerObject + 1);
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => issue.message)).toEqual([
+      METADATA_MESSAGES.tooManyKeysInObject,
+    ]);
+  });
+
+  it('names the key a refusal is about, with the rule it breaks', () => {
+    const refused = metadataPatchSchema.safeParse({ first_name: 'Ada', 'preference.color': 'red' });
+    expect(refused.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: ['preference.color'], message: METADATA_MESSAGES.keyCharacters },
+    ]);
+    const empty = metadataPatchSchema.safeParse({});
+    expect(empty.error?.issues.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: [], message: METADATA_MESSAGES.nothingToSave },
+    ]);
+  });
+
   it("takes keys as Auth0 has them: any Unicode but '.' and '$' (spaces, accents, scripts, emoji)", () => {
     for (const key of ['名前', 'clé', 'emoji😀', 'favourite colour', 'שם', 'a-b_c']) {
       expect(metadataPatchSchema.safeParse({ [key]: 'x' }).success, key).toBe(true);
@@ -224,5 +248,23 @@ describe('incomingMetadataProblem at its limits', () => {
     expect(incomingMetadataProblem({ f: () => 1 })).toBe('it holds a value that is not JSON');
     expect(incomingMetadataProblem({ s: Symbol('x') })).toBe('it holds a value that is not JSON');
     expect(incomingMetadataProblem({ d: new Date(0) })).toBe('it holds a value that is not JSON');
+  });
+});
+
+describe('metadata edges', () => {
+  it('returns merged metadata as an ordinary object, whose values can be changed and removed again', () => {
+    const merged = applyMetadataPatch({ a: 1 }, { b: 2 });
+    merged.b = 3;
+    expect(merged).toEqual({ a: 1, b: 3 });
+    delete merged.b;
+    expect(merged).toEqual({ a: 1 });
+  });
+
+  it('refuses stored metadata holding values JSON cannot carry (what a buggy provider client could send)', () => {
+    for (const value of [undefined, () => 1, 1n, Symbol('s')]) {
+      expect(incomingMetadataProblem({ a: value }), String(typeof value)).toBe(
+        'it holds a value that is not JSON',
+      );
+    }
   });
 });

@@ -102,8 +102,8 @@ describe('startLoopbackReceiver', () => {
     const url = await receiver.callback;
     expect(url.searchParams.get('code')).toBe('abc');
     // Once accepted, a second paste (or request) changes nothing.
-    expect(refused(`${receiver.redirectUri}?code=other&state=${STATE}`)).toMatch(
-      /not waiting for a sign-in response/,
+    expect(refused(`${receiver.redirectUri}?code=other&state=${STATE}`)).toBe(
+      'LOGIN_REJECTED: Latchkey is not waiting for a sign-in response any more.',
     );
     await receiver.finish({ ok: true });
   });
@@ -470,6 +470,33 @@ describe('serveSignedOutPage', () => {
     await expect(fetch(returnTo!)).rejects.toThrow();
   });
 
+  it('answers nothing but a GET of the page: a form posting to it gets "not part of Latchkey"', async () => {
+    const returnTo = await serveSignedOutPage([0]);
+    const posted = await fetch(returnTo!, { method: 'POST', body: 'x=1' });
+    expect(posted.status).toBe(404);
+    expect(await posted.text()).toContain('This page is not part of Latchkey.');
+    // Still there for the browser coming back from the provider.
+    expect((await fetch(returnTo!)).status).toBe(200);
+  });
+
+  it('stops serving once its lifetime is over, shown or not', async () => {
+    const returnTo = await serveSignedOutPage([0], 50);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(fetch(returnTo!)).rejects.toThrow();
+  });
+
+  it('leaves no timer behind once the page has been shown', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const returnTo = await serveSignedOutPage([0]);
+      expect(vi.getTimerCount()).toBe(1);
+      expect((await fetch(returnTo!)).status).toBe(200);
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBe(0), { interval: 10, timeout: 2_000 });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('without fixed ports there is no page to return to', async () => {
     expect(await serveSignedOutPage([])).toBeUndefined();
   });
@@ -511,5 +538,35 @@ describe('closing with other connections open', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('ending a sign-in that is still waiting', () => {
+  it('Cancel leaves no timer behind: the attempt stops waiting', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+      expect(vi.getTimerCount()).toBe(1);
+      await receiver.close();
+      expect(vi.getTimerCount()).toBe(0);
+      await expect(receiver.callback).rejects.toMatchObject({ code: 'LOGIN_CANCELLED' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a pasted address copied with invisible spaces around it (a web page, a chat) is still accepted', async () => {
+    receiver = await startLoopbackReceiver({ expectedState: STATE, timeoutMs: 5_000 });
+    receiver.submitPasted(`\ufeff${receiver.redirectUri}?code=abc&state=${STATE}\u00a0\n`);
+    expect((await receiver.callback).searchParams.get('state')).toBe(STATE);
+    await receiver.finish({ ok: true });
+  });
+});
+
+describe('the look of the pages', () => {
+  it('styles only the failure page as an error (its heading in red)', () => {
+    expect(errorPage('x')).toContain('<main class="error">');
+    expect(successPage()).toContain('<main class="success">');
+    expect(successPage()).not.toContain('class="error"');
   });
 });

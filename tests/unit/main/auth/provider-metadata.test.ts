@@ -147,3 +147,84 @@ describe('savedEndpointsProblem: endpoints from the keychain only on the issuer 
     expect(savedEndpointsProblem({ ...saved, issuer: 'https://evil.example/' }, issuer)).toBeDefined();
   });
 });
+
+describe('what the trim keeps for saving with the session', () => {
+  it('keeps the issuer, each endpoint given as a string, the lists Latchkey reads and the iss flag, and nothing else', () => {
+    const trimmed = trimProviderMetadata({
+      issuer: 'https://login.example.com/',
+      authorization_endpoint: 'https://login.example.com/authorize',
+      token_endpoint: 'https://login.example.com/oauth/token',
+      userinfo_endpoint: 42 as unknown as string,
+      code_challenge_methods_supported: ['S256', 7 as unknown as string],
+      id_token_signing_alg_values_supported: ['RS256'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+      authorization_response_iss_parameter_supported: false,
+      grant_types_supported: ['authorization_code'],
+      claims_supported: ['sub'],
+    });
+    expect(trimmed).toEqual({
+      issuer: 'https://login.example.com/',
+      authorization_endpoint: 'https://login.example.com/authorize',
+      token_endpoint: 'https://login.example.com/oauth/token',
+      code_challenge_methods_supported: ['S256'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      revocation_endpoint_auth_methods_supported: ['none'],
+      authorization_response_iss_parameter_supported: false,
+    });
+  });
+
+  it('leaves out a list or flag the document does not give as such', () => {
+    expect(
+      trimProviderMetadata({
+        issuer: 'https://login.example.com/',
+        code_challenge_methods_supported: 'S256' as unknown as string[],
+        authorization_response_iss_parameter_supported: 'true' as unknown as boolean,
+      }),
+    ).toEqual({ issuer: 'https://login.example.com/' });
+  });
+});
+
+describe('the edges of the endpoint and provider rules', () => {
+  it('refuses saved endpoints that carry a user name or a password, even on the issuer origin', () => {
+    const issuer = 'https://login.example.com/';
+    for (const token_endpoint of [
+      'https://ada:pw@login.example.com/oauth/token',
+      'https://ada@login.example.com/oauth/token',
+      'https://:pw@login.example.com/oauth/token',
+    ]) {
+      expect(savedEndpointsProblem({ issuer, token_endpoint }, issuer)).toBe(
+        'token_endpoint carries a user name or password',
+      );
+      expect(discoveredEndpointProblem({ issuer, token_endpoint })).toBe(
+        'token_endpoint carries a user name or password',
+      );
+    }
+  });
+
+  it('takes an empty or non-text revocation endpoint as none offered', () => {
+    expect(revocationSupport({ revocation_endpoint: '' })).toBe('notOffered');
+    expect(
+      revocationSupport({ revocation_endpoint: 42, revocation_endpoint_auth_methods_supported: ['none'] }),
+    ).toBe('notOffered');
+    expect(
+      revocationSupport({
+        revocation_endpoint: 'https://login.example.com/revoke',
+        revocation_endpoint_auth_methods_supported: 'none',
+      }),
+    ).toBe('notAdvertised');
+  });
+
+  it('recognises an Auth0 custom domain only by a text mfa_challenge_endpoint at exactly /mfa/challenge', () => {
+    const issuer = 'https://login.example.com/';
+    expect(
+      looksLikeAuth0({ issuer, mfa_challenge_endpoint: 'https://login.example.com/mfa/challenge/x' }),
+    ).toBe(false);
+    expect(looksLikeAuth0({ issuer, mfa_challenge_endpoint: 'https://login.example.com/mfa' })).toBe(false);
+    // JSON could carry it as a list, whose text is the same address: still not the field Auth0 sends.
+    expect(
+      looksLikeAuth0({ issuer, mfa_challenge_endpoint: ['https://login.example.com/mfa/challenge'] }),
+    ).toBe(false);
+    expect(looksLikeAuth0({ issuer, mfa_challenge_endpoint: 'not a url' })).toBe(false);
+    expect(looksLikeAuth0({ issuer })).toBe(false);
+  });
+});

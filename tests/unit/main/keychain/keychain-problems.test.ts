@@ -70,6 +70,7 @@ describe('keychain problems', () => {
     expect(keychainTimeout('read your session', 1_250).message).toMatch(
       /within 1\.3 s when asked to read your session/,
     );
+    expect(keychainTimeout('read your session', 1_250).code).toBe('KEYCHAIN_UNAVAILABLE');
   });
 
   it('a locked keyring that was never unlocked also gets "unlock", and other failures get "start a keyring"', () => {

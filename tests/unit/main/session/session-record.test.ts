@@ -8,6 +8,7 @@ import {
   serializeRecord,
   type SessionRecord,
   profileFromClaims,
+  recordAccount,
   sameProfile,
 } from '../../../../main/session/session-record';
 
@@ -155,5 +156,35 @@ describe('profile from userinfo claims', () => {
   it('compares profiles field by field', () => {
     expect(sameProfile({ sub: 'a', name: 'A' }, { sub: 'a', name: 'A' })).toBe(true);
     expect(sameProfile({ sub: 'a', name: 'A' }, { sub: 'a', name: 'B' })).toBe(false);
+  });
+});
+
+describe('session record edges', () => {
+  it('refuses a saved value of JSON null with a reason, instead of throwing', () => {
+    expect(parseRecord('null', expected)).toEqual({
+      ok: false,
+      reason: `the saved session has format version undefined, not ${RECORD_FORMAT_VERSION}`,
+    });
+  });
+
+  it('keeps one record per issuer and client id', () => {
+    expect(recordAccount({ issuer: 'https://issuer.example', clientId: 'app' })).toBe(
+      'https://issuer.example|app',
+    );
+    expect(recordAccount({ issuer: 'https://issuer.example', clientId: 'other' })).not.toBe(
+      recordAccount({ issuer: 'https://issuer.example', clientId: 'app' }),
+    );
+  });
+
+  it('reads granted scopes separated by more than one space without inventing an empty one', () => {
+    expect(grantedScopes({ scope: ' openid  email ' }, ['openid'])).toEqual(['openid', 'email']);
+  });
+
+  it('holds only the claims the provider gave: no empty keys cross to the window', () => {
+    expect(profileFromClaims({ sub: 'auth0|1' })).toStrictEqual({ sub: 'auth0|1' });
+    expect(Object.keys(profileFromClaims({ sub: 'auth0|1', email: 'ada@example.com' }))).toEqual([
+      'sub',
+      'email',
+    ]);
   });
 });
