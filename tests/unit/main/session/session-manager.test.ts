@@ -488,6 +488,56 @@ describe('the access token', () => {
     expect((await r.savedRecord())?.accountAccess).toBeUndefined();
   });
 
+  it('keeps no account-access token without a session: signed out, after sign-out or after dispose', async () => {
+    const token = {
+      accessToken: 'mgmt-token',
+      expiresAt: Date.now() + 86_400_000,
+      audience: 'https://t/api/v2/',
+    };
+    const signedOut = rig();
+    await signedOut.manager.restore();
+    expect(signedOut.manager.accountAccess()).toBeUndefined();
+    expect(await signedOut.manager.keepAccountAccess(token, ADA.sub)).toBe(false);
+
+    const disposed = await signedInRig();
+    disposed.manager.dispose();
+    expect(await disposed.manager.keepAccountAccess(token, disposed.record.subject)).toBe(false);
+    expect((await disposed.savedRecord())?.accountAccess).toBeUndefined();
+  });
+
+  it('dropping an account-access token it does not hold writes nothing; dropping one keeps the rest of the record', async () => {
+    const r = await signedInRig();
+    const writes = () => [...(r.backend.items?.keys() ?? [])].length;
+    const before = await r.savedRecord();
+    const itemsBefore = writes();
+    expect(await r.manager.keepAccountAccess(null, r.record.subject)).toBe(true);
+    expect(await r.savedRecord()).toEqual(before);
+    expect(writes()).toBe(itemsBefore);
+
+    const token = {
+      accessToken: 'mgmt-token',
+      expiresAt: r.clock.now() + 86_400_000,
+      audience: 'https://t/api/v2/',
+    };
+    await r.manager.keepAccountAccess(token, r.record.subject);
+    await r.clock.advance(5_000);
+    await r.manager.keepAccountAccess(null, r.record.subject);
+    const { accountAccess: _dropped, savedAt: _savedAt, ...rest } = (await r.savedRecord())!;
+    const { savedAt: _was, ...expected } = before!;
+    expect(rest).toEqual(expected);
+    expect((await r.savedRecord())?.savedAt).toBe(r.clock.now());
+    expect(r.manager.getState()).toMatchObject({ status: 'signedIn' });
+  });
+
+  it("shows the record's size in diagnostics only while a session is kept in the keychain", async () => {
+    const signedOut = rig();
+    await signedOut.manager.restore();
+    expect(signedOut.manager.diagnostics().record).toBeNull();
+
+    const kept = await signedInRig();
+    expect(kept.manager.diagnostics().record).toMatchObject({ items: 1 });
+  });
+
   it('a 401 on a token another caller has already renewed retries with that token, without refreshing again', async () => {
     const r = await signedInRig();
     const firstCall = held<void>();
