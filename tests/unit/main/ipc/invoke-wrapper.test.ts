@@ -30,6 +30,39 @@ describe('describeIssues (INVALID_INPUT messages)', () => {
     expect(message.length).toBeLessThan(500);
   });
 
+  it('lists up to three issues, each with its dotted path, and counts the rest exactly', () => {
+    const issue = (path: PropertyKey[], message: string) => ({
+      code: 'custom',
+      path,
+      message,
+      input: undefined,
+    });
+    const issues = (count: number) =>
+      Array.from({ length: count }, (_, i) => issue(['patch', `k${i}`], `bad ${i}`)) as unknown as Parameters<
+        typeof describeIssues
+      >[0];
+    expect(describeIssues(issues(3))).toBe(
+      'Invalid input. patch.k0: bad 0; patch.k1: bad 1; patch.k2: bad 2',
+    );
+    expect(describeIssues(issues(5))).toBe(
+      'Invalid input. patch.k0: bad 0; patch.k1: bad 1; patch.k2: bad 2 (and 2 more)',
+    );
+    expect(
+      describeIssues([issue([], 'Nothing to save.')] as unknown as Parameters<typeof describeIssues>[0]),
+    ).toBe('Invalid input. Nothing to save.');
+  });
+
+  it('clips a path segment past 40 characters and a message past 160, marking the cut', () => {
+    const one = (segment: string, message: string) =>
+      describeIssues([
+        { code: 'custom', path: [segment], message, input: undefined },
+      ] as unknown as Parameters<typeof describeIssues>[0]);
+    expect(one('k'.repeat(40), 'm'.repeat(160))).toBe(`Invalid input. ${'k'.repeat(40)}: ${'m'.repeat(160)}`);
+    expect(one('k'.repeat(41), 'm'.repeat(161))).toBe(
+      `Invalid input. ${'k'.repeat(40)}…: ${'m'.repeat(160)}…`,
+    );
+  });
+
   it('summarises many issues as the first three and a count', () => {
     const patch = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`bad.key ${i}`, 1]));
     const message = describeIssues(issuesOf(contract.updateMetadata.input, { patch }));

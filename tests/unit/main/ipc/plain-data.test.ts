@@ -65,4 +65,23 @@ describe('toPlainData (what may cross IPC)', () => {
     expect(() => toPlainData(Symbol('s'))).toThrow('symbol at the top cannot cross IPC');
     expect(() => toPlainData(new Map())).toThrow('a Map object at the top');
   });
+
+  it('counts lists in the depth too', () => {
+    let list: unknown = 'leaf';
+    for (let i = 0; i < 66; i += 1) list = [list];
+    expect(() => toPlainData(list)).toThrow(/nested deeper than 64/);
+  });
+
+  it('refuses an object whose prototype has no constructor, naming it as non-plain', () => {
+    const odd = Object.create(Object.create(null) as object) as object;
+    expect(() => toPlainData(odd)).toThrow(new NotPlainDataError('a non-plain object at the top'));
+    expect(() => toPlainData({ a: odd })).toThrow(new NotPlainDataError('a non-plain object at .a'));
+  });
+
+  it('gives back a copy the receiver may change like any object', () => {
+    const copy = toPlainData({ a: 1, b: { c: 2 } });
+    copy.a = 3;
+    delete (copy as Partial<typeof copy>).b;
+    expect(copy).toEqual({ a: 3 });
+  });
 });
