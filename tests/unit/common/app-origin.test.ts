@@ -53,6 +53,10 @@ describe('originOf agrees with Chromium for app:', () => {
     expect(originOf('http://127.0.0.1:5173/index.html')).toBe('http://127.0.0.1:5173');
     expect(originOf('https://Example.COM:443/x')).toBe('https://example.com');
     expect(originOf('http://evil\\@127.0.0.1:5173/')).toBe('http://evil');
+    // The other special schemes of the URL Standard have tuple origins too.
+    expect(originOf('ws://example.com:8080/socket')).toBe('ws://example.com:8080');
+    expect(originOf('wss://example.com/socket')).toBe('wss://example.com');
+    expect(originOf('ftp://example.com/file')).toBe('ftp://example.com');
     for (const url of [
       'file:///index.html',
       'data:text/html,x',
