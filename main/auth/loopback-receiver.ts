@@ -418,11 +418,11 @@ export async function serveSignedOutPage(
     return undefined;
   }
   const timer = setTimeout(() => server.close(), lifetimeMs);
-  // Neither keeps Latchkey running when it quits within the two minutes; a test process cannot tell.
-  // Stryker disable next-line CallExpression: equivalent within a test: unref only lets the process exit
+  // Neither the timer nor the server keeps Latchkey from quitting within the two minutes.
+  // Stryker disable next-line CallExpression: not observable in a test process: unref only lets the process exit
   timer.unref();
   server.once('close', () => clearTimeout(timer));
-  // Stryker disable next-line CallExpression: equivalent within a test: unref only lets the process exit
+  // Stryker disable next-line CallExpression: not observable in a test process: unref only lets the process exit
   server.unref();
   return `http://${LOOPBACK_HOST}:${port}${SIGNED_OUT_PATH}`;
 }
