@@ -16,6 +16,7 @@ import { LatchkeyError } from '../../../../main/errors';
 import type { SessionManager } from '../../../../main/session/session-manager';
 import { startFaultProxy, type FaultProxy } from '../../../fixtures/fault-proxy';
 import { obtainTokens, resolveAccount } from '../../../fixtures/idp-login';
+import { settingsFor } from '../../../fixtures/provider-settings';
 import { rejectionOf } from '../../../fixtures/rejections';
 
 /**
@@ -210,17 +211,7 @@ const userPath = (subject: string) => `/api/v2/users/${encodeURIComponent(subjec
 /** Settings of a standard provider with an Auth0-compatible users API (the local provider's own). */
 function genericSettings(overrides: Partial<ProviderSettings> = {}): ProviderSettings {
   return {
-    issuer: idp.issuer,
-    clientId: idp.clientId,
-    audience: idp.audience,
-    scopes: [
-      'openid',
-      'profile',
-      'email',
-      'offline_access',
-      'read:current_user',
-      'update:current_user_metadata',
-    ],
+    ...settingsFor(idp),
     usersApi: { kind: 'auth0', baseUrl: idp.usersApiUrl },
     ...overrides,
   };
