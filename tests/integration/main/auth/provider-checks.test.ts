@@ -7,6 +7,7 @@ import { openExternalWithBrowser } from '../../../fixtures/browser';
 import { obtainTokens, resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
 import { codeOf, rejectionOf } from '../../../fixtures/rejections';
+import { freePorts } from '../../../fixtures/free-ports';
 import { settingsFor, tokenRequests } from '../../../fixtures/provider-settings';
 
 /** Every check openid-client makes, provoked against the real provider, and how each failure is coded. */
@@ -26,14 +27,6 @@ function discoveryRequests(provider: RunningIdp): number {
   return provider.requestLog.filter((entry) => entry.path === '/.well-known/openid-configuration').length;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Replaces fetch for one path only: the injected fault; every other request reaches the real provider. */
 function faultOn(path: string, fault: (init: RequestInit) => Promise<Response>): typeof fetch {
   return (input, init) => (new URL(String(input)).pathname === path ? fault(init ?? {}) : fetch(input, init));
@@ -49,7 +42,7 @@ describe('discovery', () => {
   });
 
   it('is not cached when it fails: a later call retries (NETWORK, then success)', async () => {
-    const port = await freePort();
+    const port = (await freePorts(1))[0]!;
     const later = createAuthClient({ ...settingsFor(suite.idp), issuer: `http://127.0.0.1:${port}` });
     expect(await codeOf(later.discover())).toBe('NETWORK');
     const revived = await startIdp({ port });

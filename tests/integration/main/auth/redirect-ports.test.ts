@@ -5,8 +5,7 @@
  * by such a provider. Real provider, real Chromium, the real settings reader.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,20 +18,8 @@ import { openExternalWithBrowser } from '../../../fixtures/browser';
 import { resolveAccount } from '../../../fixtures/idp-login';
 import { useLocalProvider } from '../../../fixtures/local-provider';
 import { codeOf } from '../../../fixtures/rejections';
+import { freePorts } from '../../../fixtures/free-ports';
 import { tokenRequests } from '../../../fixtures/provider-settings';
-
-/** Two ports free right now, registered at the provider as exact redirect URIs. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push(server);
-  }
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
 
 const ports = await freePorts(2);
 const registered = ports.map((port) => `http://127.0.0.1:${port}/callback`);

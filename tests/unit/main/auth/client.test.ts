@@ -1,5 +1,4 @@
 import { getEventListeners } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST_LOGOUT_REDIRECT_URI, startIdp, type RunningIdp } from '../../../../idp';
 import { createAuthClient, ASSUMED_LIFETIME_SECONDS, toTokenSet } from '../../../../main/auth/client';
@@ -14,6 +13,7 @@ import {
   revokeToken,
 } from '../../../fixtures/idp-login';
 import { codeOf, rejectionOf } from '../../../fixtures/rejections';
+import { freePorts } from '../../../fixtures/free-ports';
 import { settingsFor } from '../../../fixtures/provider-settings';
 
 const base: ProviderSettings = {
@@ -653,7 +653,7 @@ describe('waiting for the browser', () => {
   });
 
   it('with fixed redirect ports, the redirect address is on the first one, and the sign-in completes there', async () => {
-    const port = await freePort();
+    const port = (await freePorts(1))[0]!;
     const browser = browserAs('ada');
     const result = await clientFor({}, { redirectPorts: [port] }).signIn({
       openExternal: browser.openExternal,
@@ -982,15 +982,6 @@ describe('revokeGrant', () => {
   });
 });
 
-/** A loopback port free right now (the OS picks it), for a test that needs a fixed one. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('endSessionUrl', () => {
   it('is the provider’s end_session_endpoint with the ID token hint and the return address (RP-Initiated Logout §2), which the provider accepts', async () => {
     const tokens = await obtainTokens(idp, 'ada');
@@ -1033,7 +1024,7 @@ describe('endSessionUrl', () => {
     const signedOutPage = () => `http://127.0.0.1:${port}/signed-out`;
 
     beforeAll(async () => {
-      port = await freePort();
+      port = (await freePorts(1))[0]!;
       auth0Like = await startIdp({
         // Auth0's discovery (managementApi: 'auth0') lists no end_session_endpoint with logout: 'auth0'.
         behaviour: {
